@@ -1,0 +1,69 @@
+# One command each, from a bare machine with Python 3.11:
+#   make run    virtualenv, install, migrate, demo accounts and content, worker with beat, and the
+#               site with WebSockets on http://127.0.0.1:8000
+#   make test   virtualenv, install, the whole test suite
+# With DATABASE_URL / REDIS_URL set, both use PostgreSQL and Redis instead of the embedded default.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The virtualenv is rebuilt from requirements.txt only when that file changes.
+STAMP := $(VENV)/.requirements.stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+CELERY_WORKER := $(BIN)/celery -A config worker -B \
+	--scheduler django_celery_beat.schedulers:DatabaseScheduler \
+	--pool=solo --loglevel=INFO
+
+.PHONY: help venv run test lint fmt clean
+
+help:
+	@echo "make run    set up and serve http://$(HOST):$(PORT) (HTTP + WebSockets) with a worker and beat"
+	@echo "make test   set up and run the test suite (PYTEST_ARGS=... to pass options to pytest)"
+	@echo "make lint   ruff check + ruff format --check"
+	@echo "make fmt    ruff format + ruff check --fix"
+	@echo "make clean  remove the virtualenv, the SQLite database and var/"
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || { \
+		echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; \
+		$(PYTHON) -m venv $(VENV); \
+	}
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)
+
+# The worker runs in the background with beat embedded (-B) and the solo pool, uvicorn in the
+# foreground; when uvicorn stops (Ctrl-C), the trap stops the worker. Without REDIS_URL the broker
+# is kombu's filesystem transport in var/, so no broker server is needed.
+run: $(STAMP)
+	@mkdir -p var/broker var/broker-processed var/broker-control
+	@export DEBUG=true; \
+	set -e; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py setup_demo; \
+	$(CELERY_WORKER) & \
+	worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "Serving http://$(HOST):$(PORT)  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops)"; \
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,116 @@
+"""Reads of the accounts app used by more than one caller."""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter as get_socialaccount_adapter
+from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.providers import registry as provider_registry
+from allauth.socialaccount.providers.base import Provider
+from django.core.cache import cache
+from django.core.exceptions import MultipleObjectsReturned
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts.error_codes import AccountsErrorCode
+from accounts.models import User
+from config.api.errors import ApplicationError, NotFound
+
+
+def session_revocation_key(sid: str) -> str:
+    return f"accounts:revoked-sid:{sid}"
+
+
+def session_is_revoked(*, sid: str) -> bool:
+    return cache.get(session_revocation_key(sid)) is not None
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    # Emails are unique whatever their case (a constraint on Lower(email)).
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def social_provider_get(
+    *, request: HttpRequest, provider: str, client_id: str | None = None
+) -> Provider:
+    """An installed allauth provider with its SocialApp (set up in the admin) that can verify a
+    token a mobile app obtained. With several apps for one provider (say one per platform), the
+    client names its own by `client_id`."""
+    if provider_registry.get_class(provider) is None:
+        raise NotFound("There is no such login provider.", code=AccountsErrorCode.UNKNOWN_PROVIDER)
+    try:
+        social_provider = get_socialaccount_adapter().get_provider(
+            request, provider, client_id=client_id
+        )
+    except SocialApp.DoesNotExist as exc:
+        raise NotFound(
+            "This login provider is not set up.", code=AccountsErrorCode.PROVIDER_NOT_CONFIGURED
+        ) from exc
+    except MultipleObjectsReturned as exc:
+        raise ApplicationError(
+            "Several apps are set up for this provider: send your client_id.",
+            code=AccountsErrorCode.PROVIDER_NOT_CONFIGURED,
+        ) from exc
+    if not social_provider.supports_token_authentication:
+        raise ApplicationError(
+            "This provider does not support logging in with a token.",
+            code=AccountsErrorCode.TOKEN_LOGIN_NOT_SUPPORTED,
+        )
+    return social_provider
+
+
+def user_outstanding_tokens(*, user: User):
+    """The user's refresh tokens, each annotated with whether it was revoked, newest first."""
+    return (
+        OutstandingToken.objects.filter(user=user)
+        .annotate(revoked=Exists(BlacklistedToken.objects.filter(token=OuterRef("pk"))))
+        .order_by("-created_at", "-id")
+    )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def account_export(*, user: User) -> dict[str, Any]:
+    """What accounts holds about the user, as plain JSON values. Token strings are left out:
+    they are credentials, not data about the person."""
+    user = User.objects.prefetch_related("groups").get(pk=user.pk)
+    return {
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "timezone": user.timezone,
+            "daily_goal_xp": user.daily_goal_xp,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "has_password": user.has_usable_password(),
+            "groups": sorted(group.name for group in user.groups.all()),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("id")
+        ],
+        "social_accounts": [
+            {
+                "provider": account.provider,
+                "uid": account.uid,
+                "date_joined": _iso(account.date_joined),
+                "last_login": _iso(account.last_login),
+                "extra_data": account.extra_data,
+            }
+            for account in SocialAccount.objects.filter(user=user).order_by("id")
+        ],
+        "sessions": [
+            {
+                "issued_at": _iso(token.created_at),
+                "expires_at": _iso(token.expires_at),
+                "revoked": token.revoked,
+            }
+            for token in user_outstanding_tokens(user=user)
+        ],
+    }

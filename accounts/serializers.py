@@ -1,0 +1,90 @@
+"""Input and output serializers of the accounts API: shapes only, the rules live in services."""
+
+from rest_framework import serializers
+
+from accounts.models import DailyGoal, User
+from accounts.validators import validate_timezone
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=80)
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="UTC", validators=[validate_timezone]
+    )
+
+
+class LoginInputSerializer(serializers.Serializer):
+    # Not an EmailField: a malformed email is just wrong credentials, and counts as a failure.
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class MeUpdateInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=80, required=False)
+    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    daily_goal_xp = serializers.ChoiceField(choices=DailyGoal.choices, required=False)
+
+
+class PasswordConfirmInputSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class SocialLoginInputSerializer(serializers.Serializer):
+    access_token = serializers.CharField(required=False)
+    id_token = serializers.CharField(required=False)
+    client_id = serializers.CharField(
+        required=False,
+        help_text="The app's client id at the provider, when several apps are set up for it.",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("access_token") and not attrs.get("id_token"):
+            raise serializers.ValidationError("Send the provider's access_token or id_token.")
+        return attrs
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RegisterOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name"]
+
+
+class MeOutputSerializer(serializers.ModelSerializer):
+    has_password = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "timezone",
+            "daily_goal_xp",
+            "date_joined",
+            "last_login",
+            "has_password",
+        ]
+
+    def get_has_password(self, user: User) -> bool:
+        return user.has_usable_password()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from accounts import api
+
+urlpatterns = [
+    path("auth/register/", api.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token/", api.LoginApi.as_view(), name="auth-token"),
+    path("auth/token/refresh/", api.TokenRefreshApi.as_view(), name="auth-token-refresh"),
+    path("auth/logout/", api.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/social/<str:provider>/", api.SocialLoginApi.as_view(), name="auth-social"),
+    path("me/", api.MeApi.as_view(), name="me"),
+    path("me/export/", api.MeExportApi.as_view(), name="me-export"),
+    path("me/password/", api.MePasswordApi.as_view(), name="me-password"),
+]

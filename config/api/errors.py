@@ -1,0 +1,42 @@
+"""The error every layer raises when a request cannot be served as asked.
+
+Services raise `ApplicationError` (or a subclass) with a machine code from their app's
+`error_codes`; the exception handler renders it in the one error shape of API.md.
+"""
+
+from collections.abc import Mapping, Sequence
+
+
+class ApplicationError(Exception):
+    status_code = 400
+    default_code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        if status_code is not None:
+            self.status_code = status_code
+        self.fields = dict(fields) if fields else None
+
+
+class NotFound(ApplicationError):
+    status_code = 404
+    default_code = "not_found"
+
+
+class Forbidden(ApplicationError):
+    status_code = 403
+    default_code = "permission_denied"
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    default_code = "conflict"

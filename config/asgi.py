@@ -1,0 +1,27 @@
+"""HTTP goes to Django; WebSockets go to Channels behind JWT authentication.
+
+There is no Origin check on WebSockets: they authenticate with a bearer token in the query string,
+never with an ambient cookie, so a foreign page cannot ride a learner's session (and mobile
+clients send no Origin at all).
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Django must be set up before anything imports models.
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from accounts.websocket import JWTAuthMiddleware  # noqa: E402
+from config.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": JWTAuthMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

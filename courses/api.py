@@ -1,0 +1,47 @@
+"""The learner's catalogue and course path (API.md, "Courses and the path"): parse, read, render.
+
+`CourseDetailApi.get_lesson_statuses` is the seam for the learning loop: a subclass returns each
+lesson's status for the caller (locked / available / completed); lessons it leaves out are
+"available".
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.models import Course
+from courses.selectors import course_list_published, course_tree_get
+from courses.serializers import CourseOutputSerializer, CourseTreeOutputSerializer
+
+_NOT_FOUND = OpenApiResponse(description="No published course has this slug (`course_not_found`).")
+
+
+class CourseListApi(ListAPIView):
+    serializer_class = CourseOutputSerializer
+
+    def get_queryset(self):
+        return course_list_published()
+
+    @extend_schema(operation_id="courses_list", summary="Published courses, paginated")
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CourseDetailApi(APIView):
+    serializer_class = CourseTreeOutputSerializer
+
+    def get_lesson_statuses(self, course: Course) -> dict[int, str]:
+        """Lesson id → status for the caller; a lesson left out is "available"."""
+        return {}
+
+    @extend_schema(
+        operation_id="courses_retrieve",
+        responses={200: CourseTreeOutputSerializer, 404: _NOT_FOUND},
+        summary="A published course with its path: sections, units and lessons with statuses",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        course = course_tree_get(slug=slug)
+        context = {"request": request, "lesson_statuses": self.get_lesson_statuses(course)}
+        return Response(self.serializer_class(course, context=context).data)

@@ -1,0 +1,124 @@
+"""Demo accounts and demo content for a local try-out: `python manage.py setup_demo`.
+
+Running it again changes nothing: the accounts are matched by email and put back to the state
+below (password included, so the printed passwords always work), and the course pack importer
+leaves an unchanged course as it is. The passwords are public, so the command refuses to run
+with DEBUG off unless told `--force`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEMO_PACK = Path(settings.BASE_DIR) / "courses" / "demo" / "es-from-en" / "pack.json"
+IMPORT_COMMAND = "import_course"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    display_name: str
+    group: str | None = None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+# Fixed, published passwords: fine for a demo on your own machine, never for a real server.
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        role="admin",
+        email="admin@example.com",
+        password="demo-admin-pass",
+        display_name="Ada Admin",
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoAccount(
+        role="editor",
+        email="editor@example.com",
+        password="demo-editor-pass",
+        display_name="Eddie Editor",
+        group="editors",
+        is_staff=True,
+    ),
+    DemoAccount(
+        role="teacher",
+        email="teacher@example.com",
+        password="demo-teacher-pass",
+        display_name="Tess Teacher",
+        group="teachers",
+    ),
+    DemoAccount(
+        role="learner",
+        email="learner@example.com",
+        password="demo-learner-pass",
+        display_name="Leo Learner",
+    ),
+)
+
+
+def demo_account_ensure(*, account: DemoAccount):
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=account.email).first()
+    if user is None:
+        user = User(email=account.email)
+    user.display_name = account.display_name
+    user.is_active = True
+    user.is_staff = account.is_staff
+    user.is_superuser = account.is_superuser
+    user.set_password(account.password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if account.group:
+        group, _ = Group.objects.get_or_create(name=account.group)
+        user.groups.add(group)
+    return user
+
+
+def demo_content_import(*, pack: Path | None = None) -> str:
+    """Import the demo course pack when both the importer and the pack exist; say what happened."""
+    pack = pack or DEMO_PACK
+    if IMPORT_COMMAND not in get_commands():
+        return f"skipped: there is no `{IMPORT_COMMAND}` command yet"
+    if not pack.is_file():
+        return f"skipped: {pack} does not exist yet"
+    call_command(IMPORT_COMMAND, str(pack))
+    return f"imported {pack}"
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (admin, editor, teacher, learner) and load the demo course."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. The demo passwords are public: never on a real server.",
+        )
+        parser.add_argument("--no-content", action="store_true", help="Create the accounts only.")
+
+    def handle(self, *args, force: bool = False, no_content: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "setup_demo creates accounts with public passwords; it runs only with DEBUG on "
+                "(or with --force, on a machine nobody else can reach)."
+            )
+        with transaction.atomic():
+            for account in DEMO_ACCOUNTS:
+                demo_account_ensure(account=account)
+
+        content = "skipped: --no-content" if no_content else demo_content_import()
+
+        self.stdout.write(self.style.SUCCESS("Demo accounts (demo passwords: local use only):"))
+        self.stdout.write(f"  {'role':<8} {'email':<22} password")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.role:<8} {account.email:<22} {account.password}")
+        self.stdout.write(f"Demo content: {content}")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class GamificationConfig(AppConfig):
+    name = "gamification"
+    verbose_name = "Gamification"
+
+    def ready(self) -> None:
+        from accounts.registry import exporter_register
+        from gamification.selectors import gamification_export
+
+        exporter_register("gamification", gamification_export)

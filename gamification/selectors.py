@@ -1,0 +1,242 @@
+"""Reads of a learner's game state, computed from the clock so no job has to run first.
+
+Hearts regenerate and streaks lapse with time alone: the stored rows say what was true at their
+last write, and these functions say what is true at `now`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from gamification.models import (
+    DailyXp,
+    GemTransaction,
+    GemWallet,
+    Hearts,
+    LearnerStats,
+    Streak,
+    XpEvent,
+)
+
+
+@dataclass(frozen=True)
+class HeartsState:
+    count: int
+    max: int
+    # When the next heart comes back; None at the maximum.
+    next_refill_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StreakState:
+    """A learner's streak.
+
+    `extended_today`: the streak was extended on the local day in question: by this very call for
+    `streak_record_activity` (False for a later completion the same day, which changes nothing),
+    by any completion so far today for `streak_get`.
+    `broken`: a local day was missed since the last active day, so the earlier streak was lost
+    (on a read: the current streak is 0; on a recorded activity: it restarted at 1).
+    """
+
+    current: int
+    longest: int
+    extended_today: bool
+    broken: bool
+
+
+@dataclass(frozen=True)
+class Stats:
+    total_xp: int
+    xp_today: int
+    daily_goal_xp: int
+    daily_goal_met: bool
+    streak: int
+    longest_streak: int
+    streak_broken: bool
+    hearts: int
+    hearts_max: int
+    next_heart_at: datetime | None
+    gems: int
+
+
+# --- Hearts ------------------------------------------------------------------------------------
+
+
+def hearts_settings() -> tuple[int, timedelta]:
+    return settings.HEARTS_MAX, timedelta(minutes=settings.HEARTS_REFILL_MINUTES)
+
+
+def hearts_regenerated(hearts: Hearts | None, *, now: datetime) -> tuple[int, datetime | None]:
+    """The count at `now` and the instant the next heart's interval started (None when full).
+
+    Only whole intervals since the anchor turn into hearts; the anchor moves forward by those
+    intervals, so the part of an interval already waited is kept.
+    """
+    maximum, interval = hearts_settings()
+    if hearts is None or hearts.count >= maximum:
+        return maximum, None
+    # A clock that runs behind the anchor (a caller's `now` from the past) regenerates nothing.
+    elapsed = max(now - hearts.refill_anchor, timedelta(0))
+    gained = elapsed // interval
+    count = hearts.count + gained
+    if count >= maximum:
+        return maximum, None
+    return count, hearts.refill_anchor + gained * interval
+
+
+def hearts_state(hearts: Hearts | None, *, now: datetime) -> HeartsState:
+    maximum, interval = hearts_settings()
+    count, anchor = hearts_regenerated(hearts, now=now)
+    return HeartsState(
+        count=count, max=maximum, next_refill_at=anchor + interval if anchor else None
+    )
+
+
+def hearts_get(*, user, now: datetime | None = None) -> HeartsState:
+    """The learner's hearts at `now`; a learner who never lost one has them all (no row yet)."""
+    now = now or timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("A time-zone-aware datetime is required.")
+    return hearts_state(Hearts.objects.filter(user=user).first(), now=now)
+
+
+# --- Streak ------------------------------------------------------------------------------------
+
+
+def local_date(*, user, at: datetime) -> date:
+    """The learner's calendar day at the instant `at`."""
+    if timezone.is_naive(at):
+        raise ValueError("A time-zone-aware datetime is required.")
+    return at.astimezone(user.zone).date()
+
+
+def streak_state(streak: Streak | None, *, today: date) -> StreakState:
+    if streak is None or streak.last_active_date is None:
+        return StreakState(current=0, longest=0, extended_today=False, broken=False)
+    last = streak.last_active_date
+    if last >= today - timedelta(days=1):
+        return StreakState(
+            current=streak.current,
+            longest=streak.longest,
+            extended_today=last >= today,
+            broken=False,
+        )
+    return StreakState(current=0, longest=streak.longest, extended_today=False, broken=True)
+
+
+def streak_get(*, user, now: datetime | None = None) -> StreakState:
+    """The streak as of the learner's local day at `now`, whether or not a rollover job ran."""
+    today = local_date(user=user, at=now or timezone.now())
+    return streak_state(Streak.objects.filter(user=user).first(), today=today)
+
+
+# --- Everything at once ------------------------------------------------------------------------
+
+
+def _one_to_one(instance, name: str):
+    """A reverse one-to-one loaded by select_related, or None when the row does not exist."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def stats_get(*, user, now: datetime | None = None) -> Stats:
+    """The learner's stats at `now`, in one query however much history there is."""
+    now = now or timezone.now()
+    today = local_date(user=user, at=now)
+    loaded = (
+        get_user_model()
+        .objects.select_related("learner_stats", "streak", "hearts", "gem_wallet")
+        .annotate(
+            xp_today=Subquery(
+                DailyXp.objects.filter(user=OuterRef("pk"), date=today).values("xp")[:1]
+            )
+        )
+        .get(pk=user.pk)
+    )
+    learner_stats = _one_to_one(loaded, "learner_stats")
+    wallet = _one_to_one(loaded, "gem_wallet")
+    streak = streak_state(_one_to_one(loaded, "streak"), today=today)
+    hearts = hearts_state(_one_to_one(loaded, "hearts"), now=now)
+    xp_today = loaded.xp_today or 0
+    return Stats(
+        total_xp=learner_stats.total_xp if learner_stats else 0,
+        xp_today=xp_today,
+        daily_goal_xp=loaded.daily_goal_xp,
+        daily_goal_met=xp_today >= loaded.daily_goal_xp,
+        streak=streak.current,
+        longest_streak=streak.longest,
+        streak_broken=streak.broken,
+        hearts=hearts.count,
+        hearts_max=hearts.max,
+        next_heart_at=hearts.next_refill_at,
+        gems=wallet.balance if wallet else 0,
+    )
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def gamification_export(*, user) -> dict:
+    """Everything gamification holds about the learner, as plain JSON values (for `me/export/`):
+    the stored rows as they are (None where a row was never created), ledgers oldest first.
+
+    Deleting the account deletes all of it: every row cascades from the user.
+    """
+    stats = LearnerStats.objects.filter(user=user).first()
+    streak = Streak.objects.filter(user=user).first()
+    hearts = Hearts.objects.filter(user=user).first()
+    wallet = GemWallet.objects.filter(user=user).first()
+    xp_events = XpEvent.objects.filter(user=user).order_by("created_at", "id")
+    daily = DailyXp.objects.filter(user=user).order_by("date")
+    gem_transactions = GemTransaction.objects.filter(wallet_id=user.pk).order_by("created_at", "id")
+    return {
+        "stats": (
+            {
+                "total_xp": stats.total_xp,
+                "lessons_completed": stats.lessons_completed,
+                "perfect_lessons": stats.perfect_lessons,
+                "reviews_done": stats.reviews_done,
+            }
+            if stats
+            else None
+        ),
+        "xp_events": [
+            {
+                "amount": event.amount,
+                "source": event.source,
+                "source_id": event.source_id,
+                "created_at": _iso(event.created_at),
+                "local_date": _iso(event.local_date),
+            }
+            for event in xp_events.iterator()
+        ],
+        "daily_xp": [{"date": _iso(row.date), "xp": row.xp} for row in daily.iterator()],
+        "streak": (
+            {
+                "current": streak.current,
+                "longest": streak.longest,
+                "last_active_date": _iso(streak.last_active_date),
+            }
+            if streak
+            else None
+        ),
+        "hearts": (
+            {"count": hearts.count, "refill_anchor": _iso(hearts.refill_anchor)} if hearts else None
+        ),
+        "gem_wallet": {"balance": wallet.balance} if wallet else None,
+        "gem_transactions": [
+            {"amount": row.amount, "reason": row.reason, "created_at": _iso(row.created_at)}
+            for row in gem_transactions.iterator()
+        ],
+    }

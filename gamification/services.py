@@ -1,0 +1,290 @@
+"""Every write to a learner's XP, streak, hearts, counters and gems.
+
+Money-like values change only here, each in one transaction that locks the row
+(`select_for_update`) or changes it with a conditional/F() update, so concurrent requests can
+neither lose an update nor spend what is not there. Rows are created on first use.
+
+The reads (`hearts_get`, `streak_get`, `stats_get`) live in `selectors` and are importable from
+here too, so a caller finds the whole interface in one module.
+"""
+
+from datetime import datetime
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from config.api.errors import Conflict, Forbidden
+from gamification.error_codes import ErrorCode
+from gamification.models import (
+    SOURCE_ID_MAX_LENGTH,
+    DailyXp,
+    GemTransaction,
+    GemWallet,
+    Hearts,
+    LearnerStats,
+    Streak,
+    XpEvent,
+    XpSource,
+)
+from gamification.selectors import (
+    HeartsState,
+    Stats,
+    StreakState,
+    hearts_get,
+    hearts_regenerated,
+    hearts_settings,
+    hearts_state,
+    local_date,
+    stats_get,
+    streak_get,
+)
+
+__all__ = [
+    "HeartsState",
+    "Stats",
+    "StreakState",
+    "XpSource",
+    "award_xp",
+    "gems_credit",
+    "gems_debit",
+    "heart_lose",
+    "heart_restore",
+    "hearts_get",
+    "hearts_refill",
+    "lesson_completed_record",
+    "review_done_record",
+    "stats_get",
+    "streak_get",
+    "streak_record_activity",
+]
+
+
+def _positive_int(value, name: str) -> int:
+    # bool is an int in Python; True XP is a bug at the caller, not one XP.
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return value
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("A time-zone-aware datetime is required.")
+    return at
+
+
+def _add_to_counters(model: type[models.Model], *, filters: dict, **amounts: int) -> None:
+    """Adds `amounts` to a row's counters with F(), creating the row on first use.
+
+    Safe under concurrency: the UPDATE locks an existing row; when two transactions both find none,
+    one INSERT wins and the other, refused by the unique key, falls back to the UPDATE.
+    """
+    increments = {name: F(name) + value for name, value in amounts.items()}
+    if model.objects.filter(**filters).update(**increments):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**filters, **amounts)
+    except IntegrityError:
+        if not model.objects.filter(**filters).update(**increments):
+            raise
+
+
+# --- XP ----------------------------------------------------------------------------------------
+
+
+def award_xp(
+    *,
+    user,
+    amount: int,
+    source: str,
+    source_id: str | int,
+    at: datetime | None = None,
+) -> XpEvent | None:
+    """The one door for XP. Returns the new ledger row, or None when this award was already made.
+
+    The ledger row, the learner's local day total and the learner's total change together.
+    """
+    amount = _positive_int(amount, "amount")
+    try:
+        source = XpSource(source)
+    except ValueError:
+        raise ValueError(f"Unknown XP source {source!r}.") from None
+    source_id = str(source_id)
+    if not source_id or len(source_id) > SOURCE_ID_MAX_LENGTH:
+        raise ValueError(f"source_id must be 1 to {SOURCE_ID_MAX_LENGTH} characters.")
+    at = _aware(at)
+    day = local_date(user=user, at=at)
+
+    with transaction.atomic():
+        try:
+            # The savepoint keeps the caller's transaction usable after a refused duplicate.
+            with transaction.atomic():
+                event = XpEvent.objects.create(
+                    user=user,
+                    amount=amount,
+                    source=source,
+                    source_id=source_id,
+                    created_at=at,
+                    local_date=day,
+                )
+        except IntegrityError:
+            if XpEvent.objects.filter(user=user, source=source, source_id=source_id).exists():
+                return None
+            raise
+        _add_to_counters(DailyXp, filters={"user": user, "date": day}, xp=amount)
+        _add_to_counters(LearnerStats, filters={"user": user}, total_xp=amount)
+        # The weekly league standing (a later issue) is updated here, after commit, so a rolled
+        # back award never reaches a leaderboard:
+        #     transaction.on_commit(partial(league_standing_add, event=event))
+    return event
+
+
+# --- Counters and streak -----------------------------------------------------------------------
+
+
+def streak_record_activity(*, user, at: datetime) -> StreakState:
+    """Counts the learner's local day of `at` as active.
+
+    The first activity of a local day extends the streak (by one after an active yesterday, to
+    one after a gap, reported as broken); later ones that day, or late ones for an earlier day,
+    change nothing.
+    """
+    day = local_date(user=user, at=_aware(at))
+    with transaction.atomic():
+        streak, _ = Streak.objects.select_for_update().get_or_create(user=user)
+        last = streak.last_active_date
+        if last is not None and last >= day:
+            return StreakState(
+                current=streak.current,
+                longest=streak.longest,
+                extended_today=False,
+                broken=False,
+            )
+        continued = last is not None and (day - last).days == 1
+        broken = last is not None and not continued
+        streak.current = streak.current + 1 if continued else 1
+        streak.longest = max(streak.longest, streak.current)
+        streak.last_active_date = day
+        streak.save(update_fields=["current", "longest", "last_active_date"])
+    return StreakState(
+        current=streak.current, longest=streak.longest, extended_today=True, broken=broken
+    )
+
+
+def lesson_completed_record(*, user, perfect: bool, at: datetime) -> StreakState:
+    """Counts a completed lesson (once per completion: the caller guards against repeats)."""
+    with transaction.atomic():
+        _add_to_counters(
+            LearnerStats,
+            filters={"user": user},
+            lessons_completed=1,
+            perfect_lessons=1 if perfect else 0,
+        )
+        return streak_record_activity(user=user, at=at)
+
+
+def review_done_record(*, user, at: datetime) -> None:
+    """Counts a finished review. Reviews do not extend the streak, which counts lessons."""
+    _aware(at)
+    with transaction.atomic():
+        _add_to_counters(LearnerStats, filters={"user": user}, reviews_done=1)
+
+
+# --- Hearts ------------------------------------------------------------------------------------
+
+
+def _hearts_for_update(*, user, now: datetime) -> Hearts:
+    maximum, _ = hearts_settings()
+    hearts, _ = Hearts.objects.select_for_update().get_or_create(
+        user=user, defaults={"count": maximum, "refill_anchor": now}
+    )
+    return hearts
+
+
+def _hearts_save(hearts: Hearts, *, count: int, anchor: datetime) -> None:
+    hearts.count = count
+    hearts.refill_anchor = anchor
+    hearts.save(update_fields=["count", "refill_anchor"])
+
+
+def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
+    """Takes one heart. Losing one at the maximum starts the refill clock; below it, the part of
+    the interval already waited is kept. Refused with `no_hearts` when none are left."""
+    now = _aware(now)
+    with transaction.atomic():
+        hearts = _hearts_for_update(user=user, now=now)
+        count, anchor = hearts_regenerated(hearts, now=now)
+        if count <= 0:
+            raise Forbidden(
+                "You have no hearts left; wait for one to come back or refill them.",
+                code=ErrorCode.NO_HEARTS,
+            )
+        _hearts_save(hearts, count=count - 1, anchor=anchor or now)
+    return hearts_state(hearts, now=now)
+
+
+def heart_restore(*, user, amount: int = 1, now: datetime | None = None) -> HeartsState:
+    """Gives back `amount` hearts, up to the maximum, keeping the progress towards the next one."""
+    amount = _positive_int(amount, "amount")
+    now = _aware(now)
+    maximum, _ = hearts_settings()
+    with transaction.atomic():
+        hearts = _hearts_for_update(user=user, now=now)
+        count, anchor = hearts_regenerated(hearts, now=now)
+        count = min(maximum, count + amount)
+        _hearts_save(hearts, count=count, anchor=anchor if anchor and count < maximum else now)
+    return hearts_state(hearts, now=now)
+
+
+def hearts_refill(*, user, now: datetime | None = None) -> HeartsState:
+    """Fills the learner's hearts to the maximum (what gems and items buy)."""
+    now = _aware(now)
+    maximum, _ = hearts_settings()
+    with transaction.atomic():
+        hearts = _hearts_for_update(user=user, now=now)
+        _hearts_save(hearts, count=maximum, anchor=now)
+    return hearts_state(hearts, now=now)
+
+
+# --- Gems --------------------------------------------------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    if not reason or len(reason) > GemTransaction._meta.get_field("reason").max_length:
+        raise ValueError("A gem transaction needs a reason of at most 100 characters.")
+    return reason
+
+
+def _wallet_balance(user) -> int:
+    return GemWallet.objects.values_list("balance", flat=True).get(user=user)
+
+
+def gems_credit(*, user, amount: int, reason: str) -> int:
+    """Adds gems with a ledger row; returns the new balance."""
+    amount = _positive_int(amount, "amount")
+    reason = _reason(reason)
+    with transaction.atomic():
+        _add_to_counters(GemWallet, filters={"user": user}, balance=amount)
+        GemTransaction.objects.create(wallet_id=user.pk, amount=amount, reason=reason)
+        return _wallet_balance(user)
+
+
+def gems_debit(*, user, amount: int, reason: str) -> int:
+    """Spends gems with a ledger row; returns the new balance. Refused with `insufficient_gems`
+    when the balance is short, changing nothing."""
+    amount = _positive_int(amount, "amount")
+    reason = _reason(reason)
+    with transaction.atomic():
+        spent = GemWallet.objects.filter(user=user, balance__gte=amount).update(
+            balance=F("balance") - amount
+        )
+        if not spent:
+            raise Conflict(
+                f"You need {amount} gems for this and do not have enough.",
+                code=ErrorCode.INSUFFICIENT_GEMS,
+            )
+        GemTransaction.objects.create(wallet_id=user.pk, amount=-amount, reason=reason)
+        return _wallet_balance(user)

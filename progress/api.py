@@ -1,0 +1,103 @@
+"""The learner's API for the path and lesson sessions (API.md, "Courses and the path" and
+"Lesson sessions"): parse, call a service or selector, render."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.api import CourseDetailApi as ContentCourseDetailApi
+from courses.models import Course
+from progress import services
+from progress.selectors import (
+    course_published_get,
+    lesson_for_session_get,
+    lesson_statuses_for,
+)
+from progress.serializers import (
+    EnrollmentOutputSerializer,
+    LessonSessionOutputSerializer,
+    SessionAnswerInputSerializer,
+    SessionAnswerOutputSerializer,
+    SessionCompleteOutputSerializer,
+)
+
+
+class CourseDetailApi(ContentCourseDetailApi):
+    """The course tree, each lesson with its status for the caller (locked, available,
+    completed). Served from here because only progress knows what the learner completed."""
+
+    def get_lesson_statuses(self, course: Course) -> dict[int, str]:
+        # The tree arrives loaded (sections, units, lessons, each by position): course order.
+        ordered = [
+            lesson.id
+            for section in course.sections.all()
+            for unit in section.units.all()
+            for lesson in unit.lessons.all()
+        ]
+        return lesson_statuses_for(
+            user=self.request.user, course=course, ordered_lesson_ids=ordered
+        )
+
+
+class EnrollApi(APIView):
+    @extend_schema(
+        operation_id="courses_enroll",
+        request=None,
+        responses={201: EnrollmentOutputSerializer, 200: EnrollmentOutputSerializer},
+        summary="Enrol in a published course (200 when already enrolled)",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        course = course_published_get(slug=slug)
+        enrollment, created = services.enrollment_create(user=request.user, course=course)
+        return Response(
+            EnrollmentOutputSerializer(enrollment).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class LessonSessionStartApi(APIView):
+    @extend_schema(
+        operation_id="lessons_sessions_create",
+        request=None,
+        responses={201: LessonSessionOutputSerializer},
+        summary="Start a session on a lesson (a completed lesson starts a practice session)",
+    )
+    def post(self, request: Request, lesson_id: int) -> Response:
+        lesson = lesson_for_session_get(lesson_id=lesson_id)
+        session = services.lesson_session_start(user=request.user, lesson=lesson)
+        return Response(LessonSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class SessionAnswerApi(APIView):
+    @extend_schema(
+        operation_id="sessions_answers_create",
+        request=SessionAnswerInputSerializer,
+        responses={200: SessionAnswerOutputSerializer},
+        summary="Answer one exercise of the session; graded on the server",
+    )
+    def post(self, request: Request, session_id: int) -> Response:
+        serializer = SessionAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.session_answer_submit(
+            user=request.user,
+            session_id=session_id,
+            exercise_id=data["exercise"],
+            answer=data["answer"],
+            client_id=data.get("client_id"),
+        )
+        return Response(SessionAnswerOutputSerializer(result).data)
+
+
+class SessionCompleteApi(APIView):
+    @extend_schema(
+        operation_id="sessions_complete",
+        request=None,
+        responses={200: SessionCompleteOutputSerializer},
+        summary="Finish the session: score, XP, progress, streak (repeating it changes nothing)",
+    )
+    def post(self, request: Request, session_id: int) -> Response:
+        result = services.lesson_session_complete(user=request.user, session_id=session_id)
+        return Response(SessionCompleteOutputSerializer(result).data)

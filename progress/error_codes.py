@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class ProgressErrorCode(StrEnum):
+    LESSON_NOT_FOUND = "lesson_not_found"
+    SESSION_NOT_FOUND = "session_not_found"
+    NOT_ENROLLED = "not_enrolled"
+    LESSON_LOCKED = "lesson_locked"
+    LESSON_EMPTY = "lesson_empty"
+    NO_HEARTS = "no_hearts"
+    EXERCISE_NOT_IN_SESSION = "exercise_not_in_session"
+    INVALID_ANSWER = "invalid_answer"
+    EXERCISE_BROKEN = "exercise_broken"
+    SESSION_FINISHED = "session_finished"
+    SESSION_INCOMPLETE = "session_incomplete"

@@ -1,0 +1,213 @@
+"""Reads of a learner's progress: the path's lesson statuses, a session, what comes next.
+
+A lesson is `completed` once the learner has passed it, `available` when it is the course's first
+lesson or what unlocks it is completed (its prerequisites, or without any the lesson before it in
+course order: section, unit, lesson position), and `locked` otherwise.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from config.api.errors import NotFound
+from courses.error_codes import CoursesErrorCode
+from courses.models import Course, CourseStatus, Lesson
+from progress.error_codes import ProgressErrorCode
+from progress.models import Enrollment, LessonProgress, LessonSession
+
+COURSE_ORDER = ("unit__section__position", "unit__position", "position")
+
+
+class LessonStatus(StrEnum):
+    LOCKED = "locked"
+    AVAILABLE = "available"
+    COMPLETED = "completed"
+
+
+def _completed_ids(user, lesson_filter: Q) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(
+        LessonProgress.objects.filter(lesson_filter, user=user).values_list("lesson_id", flat=True)
+    )
+
+
+def lesson_statuses_for(
+    *, user, course: Course, ordered_lesson_ids: Sequence[int] | None = None
+) -> dict[int, str]:
+    """Every lesson of the course → its status for `user` (anonymous: nothing completed).
+
+    Three queries whatever the size of the course: the lessons in order, their prerequisites and
+    the learner's completed lessons; two when the caller already holds the lesson ids in course
+    order (`ordered_lesson_ids`, e.g. from a loaded course tree).
+    """
+    if ordered_lesson_ids is None:
+        ordered_lesson_ids = Lesson.objects.filter(course=course).order_by(*COURSE_ORDER)
+        ordered_lesson_ids = ordered_lesson_ids.values_list("id", flat=True)
+    ordered = list(ordered_lesson_ids)
+    if not ordered:
+        return {}
+    prerequisites: dict[int, set[int]] = defaultdict(set)
+    through = Lesson.prerequisites.through.objects.filter(from_lesson__course=course)
+    for lesson_id, prerequisite_id in through.values_list("from_lesson_id", "to_lesson_id"):
+        prerequisites[lesson_id].add(prerequisite_id)
+    # A prerequisite may sit in another course (a follow-up course needing the basics).
+    outside = {p for ps in prerequisites.values() for p in ps}.difference(ordered)
+    completed = _completed_ids(user, Q(lesson__course=course) | Q(lesson_id__in=outside))
+
+    statuses: dict[int, str] = {}
+    previous: int | None = None
+    for lesson_id in ordered:
+        if lesson_id in completed:
+            status = LessonStatus.COMPLETED
+        else:
+            needed = prerequisites.get(lesson_id) or ({previous} if previous else set())
+            status = LessonStatus.AVAILABLE if needed <= completed else LessonStatus.LOCKED
+        statuses[lesson_id] = status.value
+        previous = lesson_id
+    return statuses
+
+
+def _before(lesson: Lesson) -> Q:
+    section_position = lesson.unit.section.position
+    unit_position = lesson.unit.position
+    return (
+        Q(unit__section__position__lt=section_position)
+        | Q(unit__section__position=section_position, unit__position__lt=unit_position)
+        | Q(unit_id=lesson.unit_id, position__lt=lesson.position)
+    )
+
+
+def _after(lesson: Lesson) -> Q:
+    section_position = lesson.unit.section.position
+    unit_position = lesson.unit.position
+    return (
+        Q(unit__section__position__gt=section_position)
+        | Q(unit__section__position=section_position, unit__position__gt=unit_position)
+        | Q(unit_id=lesson.unit_id, position__gt=lesson.position)
+    )
+
+
+def lesson_previous(*, lesson: Lesson) -> Lesson | None:
+    """The lesson before this one in course order; `lesson` needs its unit and section loaded."""
+    before = Lesson.objects.filter(_before(lesson), course_id=lesson.course_id)
+    return before.order_by(*(f"-{field}" for field in COURSE_ORDER)).first()
+
+
+def lesson_next(*, lesson: Lesson) -> Lesson | None:
+    """The lesson after this one in course order; `lesson` needs its unit and section loaded."""
+    after = Lesson.objects.filter(_after(lesson), course_id=lesson.course_id)
+    return after.select_related("unit__section").order_by(*COURSE_ORDER).first()
+
+
+def lesson_status_for(*, user, lesson: Lesson) -> str:
+    """One lesson's status, in at most three queries; `lesson` needs its unit and section loaded."""
+    needed = set(lesson.prerequisites.values_list("id", flat=True))
+    if not needed:
+        previous = lesson_previous(lesson=lesson)
+        if previous is not None:
+            needed = {previous.id}
+    completed = _completed_ids(user, Q(lesson_id__in=needed | {lesson.id}))
+    if lesson.id in completed:
+        return LessonStatus.COMPLETED.value
+    return (LessonStatus.AVAILABLE if needed <= completed else LessonStatus.LOCKED).value
+
+
+def course_published_get(*, slug: str) -> Course:
+    """A published course, or the same 404 as the course detail gives (drafts look absent)."""
+    course = Course.objects.published().filter(slug=slug).first()
+    if course is None:
+        raise NotFound("No published course has this slug.", code=CoursesErrorCode.COURSE_NOT_FOUND)
+    return course
+
+
+def is_enrolled(*, user, course_id: int) -> bool:
+    return Enrollment.objects.filter(user=user, course_id=course_id).exists()
+
+
+def lesson_for_session_get(*, lesson_id: int) -> Lesson:
+    """A lesson of a published course, with what a session start needs, or 404."""
+    lesson = (
+        Lesson.objects.select_related("course", "unit__section")
+        .filter(id=lesson_id, course__status=CourseStatus.PUBLISHED)
+        .first()
+    )
+    if lesson is None:
+        raise NotFound("No such lesson.", code=ProgressErrorCode.LESSON_NOT_FOUND)
+    return lesson
+
+
+def lesson_session_get(*, user, session_id: int, for_update: bool = False) -> LessonSession:
+    """The learner's own session (someone else's is 404, as if it did not exist)."""
+    sessions: QuerySet[LessonSession] = LessonSession.objects.filter(id=session_id, user=user)
+    if for_update:
+        # Lock the session alone: answers and completions of one session take turns.
+        sessions = sessions.select_for_update(of=("self",))
+    session = sessions.select_related("lesson__unit__section", "lesson__course").first()
+    if session is None:
+        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+    return session
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def progress_export(*, user) -> dict:
+    """Everything progress holds about the learner, as plain JSON values (for `me/export/`):
+    enrolments, lesson progress, and a summary of each session (its answers included, since they
+    are the learner's own words). Oldest first; every row cascades from the user on deletion.
+    """
+    enrollments = Enrollment.objects.filter(user=user).select_related("course")
+    progress = LessonProgress.objects.filter(user=user).select_related("lesson__course")
+    sessions = (
+        LessonSession.objects.filter(user=user)
+        .select_related("lesson__course")
+        .prefetch_related("answers")
+        .order_by("started_at", "id")
+    )
+    return {
+        "enrollments": [
+            {"course": row.course.slug, "created_at": _iso(row.created_at)}
+            for row in enrollments.order_by("created_at", "id")
+        ],
+        "lesson_progress": [
+            {
+                "course": row.lesson.course.slug,
+                "lesson": row.lesson.slug,
+                "best_score": row.best_score,
+                "times_completed": row.times_completed,
+                "first_completed_at": _iso(row.first_completed_at),
+                "last_completed_at": _iso(row.last_completed_at),
+            }
+            for row in progress.order_by("first_completed_at", "id")
+        ],
+        "sessions": [
+            {
+                "id": session.id,
+                "course": session.lesson.course.slug,
+                "lesson": session.lesson.slug,
+                "status": session.status,
+                "practice": session.practice,
+                "score": session.score,
+                "xp_earned": session.xp_earned,
+                "started_at": _iso(session.started_at),
+                "finished_at": _iso(session.finished_at),
+                "answers": [
+                    {
+                        "exercise": answer.exercise_id,
+                        "answer": answer.answer,
+                        "correct": answer.correct,
+                        "created_at": _iso(answer.created_at),
+                    }
+                    for answer in session.answers.all()
+                ],
+            }
+            for session in sessions
+        ],
+    }

@@ -1,0 +1,379 @@
+"""The learning step: enrol, start a lesson session, answer its exercises, complete it.
+
+Each function validates, then writes in one transaction. Answers and completions of a session lock
+the session row first, so that concurrent requests for one session take turns: a retried answer
+finds the first one, a retried completion finds the first result, and the hearts, XP and streak
+services are called once per step. Lock order is always session first, then whatever the
+gamification and srs services lock.
+"""
+
+import logging
+import random
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from config.api.errors import ApplicationError, Conflict, Forbidden
+from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
+from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
+from gamification.error_codes import ErrorCode as GamificationErrorCode
+from gamification.services import (
+    XpSource,
+    award_xp,
+    heart_lose,
+    heart_restore,
+    hearts_get,
+    lesson_completed_record,
+    streak_get,
+)
+from progress.error_codes import ProgressErrorCode
+from progress.models import (
+    Enrollment,
+    LessonProgress,
+    LessonSession,
+    SessionAnswer,
+    SessionStatus,
+)
+from progress.selectors import (
+    LessonStatus,
+    is_enrolled,
+    lesson_next,
+    lesson_session_get,
+    lesson_status_for,
+)
+from srs.services import cards_introduce
+
+logger = logging.getLogger(__name__)
+
+# Practice pays a third of the lesson's XP: worth doing, never worth more than new lessons.
+PRACTICE_XP_DIVISOR = 3
+
+
+def practice_xp(lesson: Lesson) -> int:
+    if not lesson.xp_reward:
+        return 0
+    return max(1, lesson.xp_reward // PRACTICE_XP_DIVISOR)
+
+
+def enrollment_create(*, user, course: Course) -> tuple[Enrollment, bool]:
+    """Enrol the learner; enrolling again returns the existing enrolment (created False)."""
+    with transaction.atomic():
+        return Enrollment.objects.get_or_create(user=user, course=course)
+
+
+# --- Starting: the snapshot --------------------------------------------------------------------
+
+
+def _url(field) -> str | None:
+    return field.url if field else None
+
+
+def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
+    """Everything needed to show the exercise and to grade it; `key` never leaves the server."""
+    # Seeded per session and exercise: a reloaded session shows the same order.
+    shuffle = random.Random(f"{seed}:{exercise.id}").shuffle
+    kind = ExerciseType(exercise.type)
+    options = list(exercise.options.all())
+    correct = next((o for o in options if o.is_correct), None)
+    item: dict = {
+        "id": exercise.id,
+        "type": kind.value,
+        "prompt": exercise.prompt,
+        "hint": exercise.hint,
+        "audio": _url(exercise.audio),
+        "image": _url(exercise.image),
+    }
+    if kind is ExerciseType.MULTIPLE_CHOICE:
+        item["options"] = [
+            {"id": o.id, "text": o.text, "image": _url(o.image), "audio": _url(o.audio)}
+            for o in options
+        ]
+    elif kind is ExerciseType.WORD_BANK:
+        tiles = list(exercise.tiles)
+        shuffle(tiles)
+        item["tiles"] = tiles
+    elif kind is ExerciseType.MATCH_PAIRS:
+        item["left"] = [left for left, _right in exercise.pairs]
+        right = [right for _left, right in exercise.pairs]
+        shuffle(right)
+        item["right"] = right
+    item["key"] = {
+        "answers": list(exercise.answers),
+        "tiles": list(exercise.tiles),
+        "pairs": [list(pair) for pair in exercise.pairs],
+        "correct_option": str(correct.id) if correct else None,
+        "correct_option_text": correct.text if correct else "",
+        "explanation": exercise.explanation,
+    }
+    return item
+
+
+def _answer_key(item: Mapping) -> AnswerKey:
+    key = item["key"]
+    return AnswerKey(
+        type=ExerciseType(item["type"]),
+        answers=tuple(key["answers"]),
+        tiles=tuple(key["tiles"]),
+        pairs=tuple(tuple(pair) for pair in key["pairs"]),
+        correct_option=key["correct_option"],
+        correct_option_text=key["correct_option_text"],
+    )
+
+
+def lesson_session_start(*, user, lesson: Lesson, now: datetime | None = None) -> LessonSession:
+    """Open a session on the lesson; `lesson` comes with its course, unit and section loaded.
+
+    A lesson already completed opens a practice session, which hearts do not limit. The session
+    holds a snapshot of the exercises, so an edit of the lesson later does not reach it.
+    """
+    now = now or timezone.now()
+    if not is_enrolled(user=user, course_id=lesson.course_id):
+        raise Forbidden("Enrol in the course first.", code=ProgressErrorCode.NOT_ENROLLED)
+    status = lesson_status_for(user=user, lesson=lesson)
+    if status == LessonStatus.LOCKED:
+        raise Forbidden(
+            "Complete the lessons before this one first.", code=ProgressErrorCode.LESSON_LOCKED
+        )
+    practice = status == LessonStatus.COMPLETED
+    hearts = hearts_get(user=user, now=now)
+    if not practice and hearts.count <= 0:
+        raise Forbidden(
+            "You have no hearts left; wait for one to come back or practise.",
+            code=ProgressErrorCode.NO_HEARTS,
+        )
+    exercises = (
+        Exercise.objects.filter(lesson=lesson)
+        .order_by("position")
+        .prefetch_related(Prefetch("options", ExerciseOption.objects.order_by("position")))
+    )
+    seed = secrets.token_hex(8)
+    snapshot = [_exercise_snapshot(exercise, seed=seed) for exercise in exercises]
+    if not snapshot:
+        raise Conflict("This lesson has no exercises yet.", code=ProgressErrorCode.LESSON_EMPTY)
+    session = LessonSession.objects.create(
+        user=user, lesson=lesson, practice=practice, seed=seed, exercises=snapshot
+    )
+    session.hearts = hearts.count
+    return session
+
+
+# --- Answering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    correct: bool
+    solution: str | list[list[str]]
+    feedback: str
+    hearts: int
+    session_status: str
+    replayed: bool = False
+
+
+def _result(row: SessionAnswer, session: LessonSession, *, replayed: bool) -> AnswerResult:
+    return AnswerResult(
+        correct=row.correct,
+        solution=row.solution,
+        feedback=row.feedback,
+        hearts=row.hearts_after,
+        session_status=session.status,
+        replayed=replayed,
+    )
+
+
+def session_answer_submit(
+    *,
+    user,
+    session_id: int,
+    exercise_id: int,
+    answer: Mapping,
+    client_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> AnswerResult:
+    """Grade one answer against the session's snapshot, store it, and take a heart if wrong.
+
+    The same `client_id` again returns the first verdict and changes nothing. In a non-practice
+    session a mistake costs a heart, and the last heart lost ends the session failed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = lesson_session_get(user=user, session_id=session_id, for_update=True)
+        if client_id is not None:
+            earlier = SessionAnswer.objects.filter(session=session, client_id=client_id).first()
+            if earlier is not None:
+                return _result(earlier, session, replayed=True)
+        if not session.is_active:
+            raise Conflict("This session is over.", code=ProgressErrorCode.SESSION_FINISHED)
+        item = session.exercise(exercise_id)
+        if item is None:
+            raise ApplicationError(
+                "This exercise is not part of the session.",
+                code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
+            )
+        try:
+            verdict = grade(_answer_key(item), answer)
+        except InvalidAnswer as error:
+            raise ApplicationError(
+                str(error) or "This answer does not fit the exercise.",
+                code=ProgressErrorCode.INVALID_ANSWER,
+            ) from error
+        except ValueError as error:
+            # A key that cannot be graded is a content bug (publishing checks should stop it):
+            # tell the editors through the log, and the learner without a 500.
+            logger.error(
+                "Exercise %s of session %s cannot be graded: %s", exercise_id, session.id, error
+            )
+            raise Conflict(
+                "This exercise cannot be graded right now; please skip it.",
+                code=ProgressErrorCode.EXERCISE_BROKEN,
+            ) from error
+
+        first_try = not SessionAnswer.objects.filter(
+            session=session, exercise_id=exercise_id
+        ).exists()
+        row = SessionAnswer(
+            session=session,
+            exercise_id=exercise_id,
+            client_id=client_id,
+            answer=dict(answer),
+            correct=verdict.correct,
+            first_try=first_try,
+            match=str(verdict.match),
+            solution=verdict.solution,
+            feedback=verdict.feedback or "",
+        )
+        if verdict.correct or session.practice:
+            row.hearts_after = hearts_get(user=user, now=now).count
+        else:
+            row.hearts_after = _lose_heart(user=user, now=now)
+            if row.hearts_after <= 0:
+                session.status = SessionStatus.FAILED
+                session.finished_at = now
+                session.save(update_fields=["status", "finished_at"])
+        row.save()
+    return _result(row, session, replayed=False)
+
+
+def _lose_heart(*, user, now: datetime) -> int:
+    try:
+        return heart_lose(user=user, now=now).count
+    except ApplicationError as error:
+        # Hearts spent elsewhere meanwhile (another session): this mistake is the last one.
+        if error.code == GamificationErrorCode.NO_HEARTS:
+            return 0
+        raise
+
+
+# --- Completing --------------------------------------------------------------------------------
+
+
+def _progress_record(*, user, lesson: Lesson, score: int, now: datetime) -> bool:
+    """Count a pass of the lesson; True when it is the learner's first."""
+    changes = {
+        "best_score": Greatest(F("best_score"), score),
+        "times_completed": F("times_completed") + 1,
+        "last_completed_at": now,
+    }
+    progress = LessonProgress.objects.filter(user=user, lesson=lesson)
+    if progress.update(**changes):
+        return False
+    try:
+        with transaction.atomic():
+            LessonProgress.objects.create(
+                user=user,
+                lesson=lesson,
+                best_score=score,
+                times_completed=1,
+                first_completed_at=now,
+                last_completed_at=now,
+            )
+    except IntegrityError:
+        # Another session of the same lesson finished first and made the row.
+        progress.update(**changes)
+        return False
+    return True
+
+
+def _next_lesson(*, user, lesson: Lesson) -> dict | None:
+    following = lesson_next(lesson=lesson)
+    if following is None:
+        return None
+    return {
+        "id": following.id,
+        "slug": following.slug,
+        "title": following.title,
+        "status": lesson_status_for(user=user, lesson=following),
+    }
+
+
+def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> dict:
+    """Score the session, and on a pass award XP, record progress and the streak, start reviews.
+
+    Every exercise must have been answered right once. The score is the share of exercises right
+    on the first try; the lesson's pass score decides. Completing again returns the first result
+    and awards nothing more.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = lesson_session_get(user=user, session_id=session_id, for_update=True)
+        if session.result is not None:
+            return session.result
+        if not session.is_active:
+            raise Conflict("This session is over.", code=ProgressErrorCode.SESSION_FINISHED)
+        total = len(session.exercises)
+        tally = session.answers.aggregate(
+            right=Count("exercise_id", filter=Q(correct=True), distinct=True),
+            first_right=Count("id", filter=Q(correct=True, first_try=True)),
+        )
+        if tally["right"] < total:
+            raise Conflict(
+                f"{total - tally['right']} exercise(s) still need a right answer.",
+                code=ProgressErrorCode.SESSION_INCOMPLETE,
+            )
+        lesson = session.lesson
+        score = tally["first_right"] * 100 // total
+        passed = score >= lesson.pass_score
+        xp_earned = 0
+        if passed:
+            first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
+            # A lesson already completed earns the practice reward, even from a session started
+            # before that: starting it twice and finishing both must not pay twice in full.
+            full = first_time and not session.practice
+            amount = lesson.xp_reward if full else practice_xp(lesson)
+            source = XpSource.LESSON if full else XpSource.PRACTICE
+            if amount and award_xp(
+                user=user, amount=amount, source=source, source_id=session.id, at=now
+            ):
+                xp_earned = amount
+            streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
+            word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
+            cards_introduce(user=user, word_ids=list(word_ids), at=now)
+        else:
+            streak = streak_get(user=user, now=now)
+        if passed and session.practice:
+            hearts = heart_restore(user=user, amount=1, now=now).count
+        else:
+            hearts = hearts_get(user=user, now=now).count
+        session.status = SessionStatus.PASSED if passed else SessionStatus.FAILED
+        session.score = score
+        session.xp_earned = xp_earned
+        session.finished_at = now
+        session.result = {
+            "passed": passed,
+            "score": score,
+            "xp_earned": xp_earned,
+            "streak": streak.current,
+            "streak_extended": streak.extended_today,
+            "hearts": hearts,
+            "practice": session.practice,
+            "next_lesson": _next_lesson(user=user, lesson=lesson) if passed else None,
+        }
+        session.save(update_fields=["status", "score", "xp_earned", "finished_at", "result"])
+    return session.result

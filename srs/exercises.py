@@ -1,0 +1,207 @@
+"""The exercise a review card is served as, built from its word, and the key to grade it.
+
+Which kind of exercise a card gets is a pure function of the card's id and its review count, so
+the types vary from card to card and from one review of a card to the next, and the answer
+endpoint rebuilds exactly the exercise the learner was shown without storing it or trusting the
+client:
+
+- meaning: the word is shown, the learner types a translation (any listed translation counts);
+- recall: the translations are shown, the learner types the word;
+- choice: the word is shown, the learner picks its translation among translations of other
+  words of the same course (of the word's lesson first, then of the other words on the page);
+- listen: the word's audio plays, the learner types the word (only for words with audio).
+
+Option ids are keyed hashes of (card, review count, word), opaque to the client, so that the
+correct one can be recognised at answer time without knowing the distractors, and cannot be
+told apart from the others by the client. A choice that finds no distractor is served as a
+meaning exercise; since both ask for the word's meaning, a choice card graded with a typed
+`{"text"}` answer is graded as meaning.
+"""
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.utils.crypto import salted_hmac
+
+from courses.models import Word
+from exercises.grading import AnswerKey, ExerciseType, normalize
+from srs.models import ReviewCard
+
+CHOICE_OPTIONS = 4  # the answer and up to three distractors
+# Most words of the page's lessons read to find distractors. A lesson teaches a dozen words or
+# so; the cap only keeps a page cheap should content put thousands of words in one lesson (the
+# page's own words then still serve).
+DISTRACTOR_POOL_MAX = 2000
+_OPTION_SALT = "srs.exercises.option"
+
+
+class ReviewKind(StrEnum):
+    MEANING = "meaning"
+    RECALL = "recall"
+    CHOICE = "choice"
+    LISTEN = "listen"
+    # A word with neither translations nor audio can only be rated by the learner.
+    FLASHCARD = "flashcard"
+
+
+_TYPES = {
+    ReviewKind.MEANING: ExerciseType.TRANSLATE,
+    ReviewKind.RECALL: ExerciseType.TRANSLATE,
+    ReviewKind.CHOICE: ExerciseType.MULTIPLE_CHOICE,
+    ReviewKind.LISTEN: ExerciseType.LISTEN_TYPE,
+}
+_DIRECTIONS = {ReviewKind.MEANING: "from_learning", ReviewKind.RECALL: "to_learning"}
+
+
+@dataclass(frozen=True)
+class ReviewExercise:
+    kind: ReviewKind
+    type: str
+    prompt: str
+    direction: str | None = None
+    audio: str | None = None
+    options: list[dict[str, str]] = field(default_factory=list)
+
+    def as_payload(self) -> dict[str, Any]:
+        """What the client sees: no solution and nothing that tells the answer apart."""
+        payload: dict[str, Any] = {"type": self.type, "kind": self.kind, "prompt": self.prompt}
+        if self.direction:
+            payload["direction"] = self.direction
+        if self.audio:
+            payload["audio"] = self.audio
+        if self.options:
+            payload["options"] = self.options
+        return payload
+
+
+def _seed(card: ReviewCard, *parts: object) -> int:
+    text = ":".join(str(part) for part in (card.pk, card.reps, *parts))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def _translations(word: Word) -> list[str]:
+    return [text for text in word.translations or [] if isinstance(text, str) and text.strip()]
+
+
+def review_kind(card: ReviewCard, word: Word) -> ReviewKind:
+    kinds = []
+    if _translations(word):
+        kinds += [ReviewKind.MEANING, ReviewKind.RECALL, ReviewKind.CHOICE]
+    if word.audio:
+        kinds.append(ReviewKind.LISTEN)
+    if not kinds:
+        return ReviewKind.FLASHCARD
+    return kinds[_seed(card) % len(kinds)]
+
+
+def option_id(card: ReviewCard, word_id: int) -> str:
+    return salted_hmac(_OPTION_SALT, f"{card.pk}:{card.reps}:{word_id}").hexdigest()[:16]
+
+
+def solution(card: ReviewCard, word: Word) -> str:
+    """The canonical answer of the card's exercise, shown once the learner has answered."""
+    kind = review_kind(card, word)
+    if kind in (ReviewKind.MEANING, ReviewKind.CHOICE):
+        return _translations(word)[0]
+    return word.text
+
+
+def answer_key(card: ReviewCard, word: Word, answer: Mapping[str, Any]) -> AnswerKey | None:
+    """The key to grade `answer` to the card's exercise; None for a flashcard (rate it instead)."""
+    kind = review_kind(card, word)
+    if kind is ReviewKind.CHOICE and not (isinstance(answer, Mapping) and "option" in answer):
+        kind = ReviewKind.MEANING  # the choice may have been served as meaning (see above)
+    translations = _translations(word)
+    match kind:
+        case ReviewKind.MEANING:
+            return AnswerKey(type=ExerciseType.TRANSLATE, answers=tuple(translations))
+        case ReviewKind.RECALL:
+            return AnswerKey(type=ExerciseType.TRANSLATE, answers=(word.text,))
+        case ReviewKind.LISTEN:
+            return AnswerKey(type=ExerciseType.LISTEN_TYPE, answers=(word.text,))
+        case ReviewKind.CHOICE:
+            return AnswerKey(
+                type=ExerciseType.MULTIPLE_CHOICE,
+                correct_option=option_id(card, word.pk),
+                correct_option_text=translations[0],
+            )
+    return None
+
+
+def _plain(card: ReviewCard, word: Word, kind: ReviewKind) -> ReviewExercise:
+    translations = _translations(word)
+    match kind:
+        case ReviewKind.MEANING:
+            prompt = word.text
+        case ReviewKind.RECALL:
+            prompt = ", ".join(translations)
+        case ReviewKind.LISTEN:
+            return ReviewExercise(
+                kind=kind, type=_TYPES[kind], prompt="Type what you hear.", audio=word.audio.url
+            )
+        case _:
+            return ReviewExercise(kind=ReviewKind.FLASHCARD, type="flashcard", prompt=word.text)
+    return ReviewExercise(kind=kind, type=_TYPES[kind], prompt=prompt, direction=_DIRECTIONS[kind])
+
+
+def _choice(card: ReviewCard, word: Word, pool: Iterable[Word]) -> ReviewExercise:
+    answer = _translations(word)[0]
+    taken = {normalize(text) for text in _translations(word)}
+    candidates = [other for other in pool if other.pk != word.pk and _translations(other)]
+    options = [{"id": option_id(card, word.pk), "text": answer}]
+    for other in candidates:
+        text = _translations(other)[0]
+        if normalize(text) in taken:
+            continue  # a distractor that means the same would be a second right answer
+        taken.add(normalize(text))
+        options.append({"id": option_id(card, other.pk), "text": text})
+        if len(options) == CHOICE_OPTIONS:
+            break
+    if len(options) == 1:
+        return _plain(card, word, ReviewKind.MEANING)
+    options.sort(key=lambda option: _seed(card, "option", option["id"]))
+    return ReviewExercise(
+        kind=ReviewKind.CHOICE,
+        type=_TYPES[ReviewKind.CHOICE],
+        prompt=word.text,
+        options=options,
+    )
+
+
+def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
+    """The exercise of each card (its `word` loaded), in one query whatever the number of cards:
+    the words of the lessons of the choice cards' words, the pool their distractors come from,
+    together with the words of the page itself."""
+    kinds = {card.pk: review_kind(card, card.word) for card in cards}
+    choice_cards = [card for card in cards if kinds[card.pk] is ReviewKind.CHOICE]
+    pools: dict[int, dict[int, Word]] = defaultdict(dict)  # course id -> word id -> word
+    lesson_pools: dict[int, dict[int, Word]] = defaultdict(dict)  # lesson id -> word id -> word
+    if choice_cards:
+        lesson_ids = {card.word.lesson_id for card in choice_cards if card.word.lesson_id}
+        siblings = Word.objects.filter(lesson_id__in=lesson_ids).only(
+            "id", "course_id", "lesson_id", "translations"
+        )[:DISTRACTOR_POOL_MAX]
+        for sibling in siblings:
+            lesson_pools[sibling.lesson_id][sibling.pk] = sibling
+        for card in cards:
+            pools[card.word.course_id][card.word.pk] = card.word
+    built = {}
+    for card in cards:
+        word = card.word
+        if kinds[card.pk] is ReviewKind.CHOICE:
+            lesson_words = lesson_pools.get(word.lesson_id, {}) if word.lesson_id else {}
+            page_words = [w for pk, w in pools[word.course_id].items() if pk not in lesson_words]
+            # The lesson's words first (the same topic makes the harder distractors), each group
+            # in an order of its own per card and review.
+            pool = [
+                *sorted(lesson_words.values(), key=lambda w, c=card: _seed(c, w.pk)),
+                *sorted(page_words, key=lambda w, c=card: _seed(c, w.pk)),
+            ]
+            built[card.pk] = _choice(card, word, pool)
+        else:
+            built[card.pk] = _plain(card, word, kinds[card.pk])
+    return built

@@ -1,0 +1,202 @@
+"""Reads of spaced repetition: settings, today's reviews, the due queue, the forecast.
+
+A learner's day is the calendar day in `user.timezone`; it is turned into a UTC range once, and
+every query compares stored UTC datetimes with that range.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from srs.models import ReviewCard, ReviewLog, ReviewSettings
+
+
+@dataclass(frozen=True)
+class LocalDay:
+    date: date
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+
+
+@dataclass(frozen=True)
+class DoneToday:
+    total: int
+    new: int
+
+
+@dataclass(frozen=True)
+class DueQueue:
+    """The cards the learner may review now, most overdue first, within today's limits."""
+
+    card_ids: list[int]
+    done_today: DoneToday
+    new_left: int  # new cards the learner may still start today
+    reviews_left: int  # reviews of any kind the learner may still do today
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    date: date
+    count: int
+
+
+def _aware(at: datetime | None) -> datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("A time-zone-aware datetime is required.")
+    return at
+
+
+def local_midnight(day: date, zone) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def local_day(*, user, at: datetime) -> LocalDay:
+    zone = user.zone
+    day = _aware(at).astimezone(zone).date()
+    return LocalDay(
+        date=day,
+        start=local_midnight(day, zone),
+        end=local_midnight(day + timedelta(days=1), zone),
+    )
+
+
+def review_settings_get(*, user) -> ReviewSettings:
+    """The learner's settings (`user` a user or its id); an unsaved row with the defaults when
+    they never changed any."""
+    user_id = getattr(user, "pk", user)
+    return ReviewSettings.objects.filter(user_id=user_id).first() or ReviewSettings(user_id=user_id)
+
+
+def reviews_done_today(*, user, now: datetime | None = None) -> DoneToday:
+    day = local_day(user=user, at=_aware(now))
+    counts = ReviewLog.objects.filter(
+        user=user, reviewed_at__gte=day.start, reviewed_at__lt=day.end
+    ).aggregate(total=Count("id"), new=Count("id", filter=Q(was_new=True)))
+    return DoneToday(total=counts["total"], new=counts["new"])
+
+
+def due_cards_qs(*, user, now: datetime, new: bool):
+    """The due query: `user = ? AND due <= now AND NOT suspended ORDER BY due`, for cards never
+    reviewed (`new`) or the others, each kind served by its own partial index on (user, due)."""
+    return ReviewCard.objects.filter(
+        user=user, suspended=False, due__lte=now, last_review__isnull=new
+    ).order_by("due")
+
+
+def due_queue(
+    *, user, now: datetime | None = None, settings: ReviewSettings | None = None
+) -> DueQueue:
+    """At most three queries whatever the number of cards: today's counts and two index range
+    scans that each stop at the day's remaining limit."""
+    now = _aware(now)
+    settings = settings or review_settings_get(user=user)
+    done = reviews_done_today(user=user, now=now)
+    reviews_left = max(0, settings.max_reviews_per_day - done.total)
+    new_left = min(max(0, settings.new_cards_per_day - done.new), reviews_left)
+    rows: list[tuple[int, datetime]] = []
+    if new_left:
+        rows += due_cards_qs(user=user, now=now, new=True).values_list("pk", "due")[:new_left]
+    if reviews_left:
+        rows += due_cards_qs(user=user, now=now, new=False).values_list("pk", "due")[:reviews_left]
+    rows.sort(key=lambda row: (row[1], row[0]))
+    return DueQueue(
+        card_ids=[pk for pk, _due in rows[:reviews_left]],
+        done_today=done,
+        new_left=new_left,
+        reviews_left=reviews_left,
+    )
+
+
+def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
+    """The cards, their words loaded, in the order of `card_ids`, in one query."""
+    cards = ReviewCard.objects.filter(pk__in=card_ids).select_related("word")
+    by_id = {card.pk: card for card in cards}
+    return [by_id[pk] for pk in card_ids if pk in by_id]
+
+
+def review_forecast(*, user, days: int, now: datetime | None = None) -> list[ForecastDay]:
+    """Cards falling due on each of the learner's next `days` local days, today first; cards
+    already overdue count today. One aggregate query."""
+    now = _aware(now)
+    zone = user.zone
+    today = now.astimezone(zone).date()
+    horizon = local_midnight(today + timedelta(days=days), zone)
+    rows = (
+        ReviewCard.objects.filter(user=user, suspended=False, due__lt=horizon)
+        .annotate(day=TruncDate("due", tzinfo=zone))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys((today + timedelta(days=n) for n in range(days)), 0)
+    for row in rows:
+        day = max(row["day"], today)
+        if day in counts:
+            counts[day] += row["count"]
+    return [ForecastDay(date=day, count=count) for day, count in counts.items()]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def srs_export(*, user) -> dict:
+    """Everything spaced repetition holds about the learner, as plain JSON values (for
+    `me/export/`). Deleting the account deletes all of it: every row cascades from the user."""
+    settings = ReviewSettings.objects.filter(user=user).first()
+    cards = ReviewCard.objects.filter(user=user).select_related("word").order_by("pk")
+    logs = ReviewLog.objects.filter(user=user).order_by("reviewed_at", "pk")
+    return {
+        "settings": (
+            {
+                "desired_retention": settings.desired_retention,
+                "new_cards_per_day": settings.new_cards_per_day,
+                "max_reviews_per_day": settings.max_reviews_per_day,
+                "learning_steps": settings.learning_steps,
+                "relearning_steps": settings.relearning_steps,
+                "maximum_interval": settings.maximum_interval,
+                "parameters": settings.parameters,
+                "reminders_enabled": settings.reminders_enabled,
+                "reminder_hour": settings.reminder_hour,
+            }
+            if settings
+            else None
+        ),
+        "cards": [
+            {
+                "id": card.pk,
+                "word": card.word.text,
+                "word_id": card.word_id,
+                "state": card.state,
+                "step": card.step,
+                "stability": card.stability,
+                "difficulty": card.difficulty,
+                "due": _iso(card.due),
+                "last_review": _iso(card.last_review),
+                "reps": card.reps,
+                "lapses": card.lapses,
+                "suspended": card.suspended,
+                "created_at": _iso(card.created_at),
+            }
+            for card in cards.iterator(chunk_size=2000)
+        ],
+        "review_logs": [
+            {
+                "card": log.card_id,
+                "rating": log.rating,
+                "reviewed_at": _iso(log.reviewed_at),
+                "duration_ms": log.duration_ms,
+                "exercise_type": log.exercise_type,
+                "correct": log.correct,
+                "state_before": log.state_before,
+                "state_after": log.state_after,
+                "due_before": _iso(log.due_before),
+                "due_after": _iso(log.due_after),
+            }
+            for log in logs.iterator(chunk_size=2000)
+        ],
+    }

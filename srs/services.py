@@ -1,0 +1,447 @@
+"""Every write of spaced repetition: cards from taught words, reviews, settings, daily sessions.
+
+Each service validates, then writes in one transaction. A review locks its card
+(`select_for_update`), so two answers to the same card cannot both schedule it from the same
+state.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from config.api.errors import ApplicationError, Conflict, NotFound
+from courses.models import Word
+from exercises.grading import InvalidAnswer, Match, Verdict, grade
+from gamification.selectors import stats_get
+from gamification.services import XpSource, award_xp, review_done_record
+from srs import exercises, notifications
+from srs.error_codes import ErrorCode
+from srs.models import (
+    LEARNING_STEPS_MAX,
+    NEW_CARDS_PER_DAY_MAX,
+    RETENTION_MAX,
+    RETENTION_MIN,
+    REVIEWS_PER_DAY_MAX,
+    STEP_SECONDS_MAX,
+    CardState,
+    DailyReviewSession,
+    Rating,
+    ReviewCard,
+    ReviewLog,
+    ReviewSettings,
+)
+from srs.scheduling import check_parameters, fsrs_review
+from srs.selectors import due_queue, local_day, review_settings_get
+
+__all__ = [
+    "REVIEW_XP",
+    "ReviewOutcome",
+    "card_answer",
+    "card_review",
+    "cards_introduce",
+    "daily_reviews_prepare",
+    "rating_for",
+    "review_settings_update",
+]
+
+logger = logging.getLogger(__name__)
+
+REVIEW_XP = 1
+# Learners loaded per round trip by the hourly job. Each costs a handful of queries of its own
+# (the queue, the session row, perhaps the stats), so a larger batch only saves the one query that
+# loads the batch, while holding more rows in memory; 500 keeps that query well under a second.
+USER_BATCH_SIZE = 500
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("A time-zone-aware datetime is required.")
+    return at
+
+
+# --- Cards -------------------------------------------------------------------------------------
+
+
+def cards_introduce(*, user, word_ids: Iterable[int], at: datetime) -> int:
+    """Gives the learner a review card, due at once, for each word that has none yet.
+
+    Returns how many cards were missing (and so created). Words that do not exist are skipped.
+    Safe to call again and concurrently: the unique (user, word) key with `ignore_conflicts`
+    means a card is never made twice; under a race the count may include a card the other
+    caller made first.
+    """
+    at = _aware(at)
+    ids = {int(word_id) for word_id in word_ids}
+    if not ids:
+        return 0
+    with transaction.atomic():
+        missing = list(
+            Word.objects.filter(pk__in=ids)
+            .exclude(review_cards__user=user)
+            .values_list("pk", flat=True)
+        )
+        ReviewCard.objects.bulk_create(
+            [ReviewCard(user=user, word_id=word_id, due=at, created_at=at) for word_id in missing],
+            ignore_conflicts=True,
+        )
+    return len(missing)
+
+
+# --- Reviews -----------------------------------------------------------------------------------
+
+
+def _review(
+    card: ReviewCard,
+    *,
+    rating: Rating,
+    reviewed_at: datetime,
+    duration_ms: int | None,
+    exercise_type: str = "",
+    correct: bool | None = None,
+) -> ReviewLog:
+    """Schedules a card already locked by the caller's transaction and logs the review."""
+    settings = review_settings_get(user=card.user_id)
+    before_state, before_due, was_new = card.state, card.due, card.last_review is None
+    reviewed = fsrs_review(
+        settings=settings,
+        card=card,
+        rating=rating,
+        reviewed_at=reviewed_at,
+        duration_ms=duration_ms,
+    )
+    if before_state == CardState.REVIEW and rating == Rating.AGAIN:
+        card.lapses += 1
+    card.reps += 1
+    card.state = int(reviewed.state)
+    card.step = reviewed.step
+    card.stability = reviewed.stability
+    card.difficulty = reviewed.difficulty
+    card.due = reviewed.due
+    card.last_review = reviewed.last_review
+    card.save(
+        update_fields=[
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "reps",
+            "lapses",
+        ]
+    )
+    return ReviewLog.objects.create(
+        card=card,
+        user_id=card.user_id,
+        rating=rating,
+        reviewed_at=reviewed.last_review,
+        duration_ms=duration_ms,
+        was_new=was_new,
+        exercise_type=exercise_type,
+        correct=correct,
+        state_before=before_state,
+        state_after=card.state,
+        due_before=before_due,
+        due_after=card.due,
+        stability_after=card.stability,
+        difficulty_after=card.difficulty,
+    )
+
+
+def _rating(value) -> Rating:
+    if isinstance(value, bool):
+        raise ValueError(f"Not a rating: {value!r}.")
+    return Rating(value)
+
+
+def card_review(
+    *, card: ReviewCard, rating: int, reviewed_at: datetime, duration_ms: int | None = None
+) -> ReviewCard:
+    """Applies one FSRS review (the `fsrs` library, with the learner's settings) to the card,
+    writes it and its log row in one transaction, and returns the updated card."""
+    rating = _rating(rating)
+    reviewed_at = _aware(reviewed_at)
+    with transaction.atomic():
+        locked = ReviewCard.objects.select_for_update().get(pk=card.pk)
+        _review(locked, rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms)
+    return locked
+
+
+def rating_for(*, verdict: Verdict, duration_ms: int | None = None) -> Rating:
+    """Wrong: Again. Right with an accent or typo note, or slower than SRS_SLOW_MS: Hard. Right
+    within SRS_EASY_MS: Easy. Otherwise right: Good."""
+    if not verdict.correct:
+        return Rating.AGAIN
+    if verdict.match in (Match.ACCENT, Match.TYPO):
+        return Rating.HARD
+    if duration_ms is not None and duration_ms > django_settings.SRS_SLOW_MS:
+        return Rating.HARD
+    if duration_ms is not None and duration_ms <= django_settings.SRS_EASY_MS:
+        return Rating.EASY
+    return Rating.GOOD
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    card: ReviewCard
+    log: ReviewLog
+    rating: Rating
+    correct: bool
+    feedback: str
+    solution: str
+    xp_earned: int
+
+
+def card_answer(
+    *,
+    user,
+    card_id: int,
+    answer: Mapping[str, Any] | None = None,
+    rating: int | None = None,
+    duration_ms: int | None = None,
+    now: datetime | None = None,
+) -> ReviewOutcome:
+    """Grades an answer to a due card's exercise (or takes the learner's own rating), schedules
+    the card, logs the review, awards review XP: all of it or nothing.
+
+    Refused: a card that is not the learner's (404 `card_not_found`), suspended or not yet due
+    (409), an answer of the wrong shape (400 `invalid_answer`).
+    """
+    now = _aware(now)
+    if (answer is None) == (rating is None):
+        raise ApplicationError("Send either an answer or a rating.", code=ErrorCode.RATING_REQUIRED)
+    if rating is not None:
+        rating = _rating(rating)
+    with transaction.atomic():
+        card = (
+            ReviewCard.objects.select_for_update(of=("self",))
+            .select_related("word")
+            .filter(user=user, pk=card_id)
+            .first()
+        )
+        if card is None:
+            raise NotFound("There is no such review card.", code=ErrorCode.CARD_NOT_FOUND)
+        if card.suspended:
+            raise Conflict("This card is suspended.", code=ErrorCode.CARD_SUSPENDED)
+        if card.due > now:
+            raise Conflict(
+                f"This card is not due until {card.due.isoformat()}.", code=ErrorCode.CARD_NOT_DUE
+            )
+        word = card.word
+        kind = exercises.review_kind(card, word)
+        correct: bool | None = None
+        feedback, solution = "", exercises.solution(card, word)
+        if answer is not None:
+            key = exercises.answer_key(card, word, answer)
+            if key is None:
+                raise ApplicationError(
+                    "This card has no exercise to answer; rate how well you knew it.",
+                    code=ErrorCode.RATING_REQUIRED,
+                )
+            try:
+                verdict = grade(key, answer)
+            except InvalidAnswer as error:
+                raise ApplicationError(
+                    str(error), code=ErrorCode.INVALID_ANSWER, fields={"answer": [str(error)]}
+                ) from None
+            rating = rating_for(verdict=verdict, duration_ms=duration_ms)
+            correct, feedback, solution = verdict.correct, verdict.feedback, str(verdict.solution)
+        log = _review(
+            card,
+            rating=rating,
+            reviewed_at=now,
+            duration_ms=duration_ms,
+            exercise_type=kind,
+            correct=correct,
+        )
+        event = award_xp(
+            user=user, amount=REVIEW_XP, source=XpSource.REVIEW, source_id=log.pk, at=now
+        )
+        review_done_record(user=user, at=now)
+    return ReviewOutcome(
+        card=card,
+        log=log,
+        rating=rating,
+        correct=correct if correct is not None else rating != Rating.AGAIN,
+        feedback=feedback,
+        solution=solution,
+        xp_earned=event.amount if event else 0,
+    )
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = frozenset(
+    {
+        "desired_retention",
+        "new_cards_per_day",
+        "max_reviews_per_day",
+        "learning_steps",
+        "relearning_steps",
+        "maximum_interval",
+        "parameters",
+        "reminders_enabled",
+        "reminder_hour",
+    }
+)
+
+
+def _steps_problems(steps) -> list[str]:
+    if not isinstance(steps, list) or len(steps) > LEARNING_STEPS_MAX:
+        return [f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds."]
+    if any(
+        isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= STEP_SECONDS_MAX
+        for s in steps
+    ):
+        return [f"Each step is a whole number of seconds from 1 to {STEP_SECONDS_MAX}."]
+    return []
+
+
+def settings_problems(settings: ReviewSettings) -> dict[str, list[str]]:
+    """What is wrong with the settings as a whole, by field; empty when they can be saved."""
+    problems: dict[str, list[str]] = {}
+    if not RETENTION_MIN <= settings.desired_retention <= RETENTION_MAX:
+        problems["desired_retention"] = [
+            f"Desired retention is between {RETENTION_MIN} and {RETENTION_MAX}."
+        ]
+    if not 0 <= settings.new_cards_per_day <= NEW_CARDS_PER_DAY_MAX:
+        problems["new_cards_per_day"] = [f"At most {NEW_CARDS_PER_DAY_MAX} new cards a day."]
+    if not 1 <= settings.max_reviews_per_day <= REVIEWS_PER_DAY_MAX:
+        problems["max_reviews_per_day"] = [f"From 1 to {REVIEWS_PER_DAY_MAX} reviews a day."]
+    elif settings.new_cards_per_day > settings.max_reviews_per_day:
+        problems["new_cards_per_day"] = ["New cards a day cannot exceed reviews a day."]
+    for name in ("learning_steps", "relearning_steps"):
+        if errors := _steps_problems(getattr(settings, name)):
+            problems[name] = errors
+    if not 1 <= settings.maximum_interval <= 36500:
+        problems["maximum_interval"] = ["The longest interval is from 1 to 36500 days."]
+    if not 0 <= settings.reminder_hour <= 23:
+        problems["reminder_hour"] = ["The reminder hour is from 0 to 23."]
+    if settings.parameters is not None:
+        try:
+            if not isinstance(settings.parameters, list) or not all(
+                isinstance(p, int | float) and not isinstance(p, bool) for p in settings.parameters
+            ):
+                raise ValueError("FSRS parameters are a list of numbers.")
+            check_parameters(settings.parameters)
+        except ValueError as error:
+            problems["parameters"] = [str(error)]
+    return problems
+
+
+def review_settings_update(*, user, **changes) -> ReviewSettings:
+    """Changes some of the learner's review settings, creating the row on first change."""
+    unknown = set(changes) - SETTINGS_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown review settings: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        settings, _ = ReviewSettings.objects.select_for_update().get_or_create(user=user)
+        for name, value in changes.items():
+            setattr(settings, name, value)
+        if problems := settings_problems(settings):
+            raise ApplicationError(
+                "Some settings are not valid.", code=ErrorCode.INVALID, fields=problems
+            )
+        settings.save()
+    return settings
+
+
+# --- The morning job ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrepareResult:
+    sessions_created: int
+    reminders_sent: int
+
+
+def _studied_today(*, user, queue, now: datetime) -> bool:
+    if queue.done_today.total:
+        return True
+    return stats_get(user=user, now=now).xp_today > 0
+
+
+def _reminder_send(*, user, size: int) -> None:
+    title = "Your words are waiting"
+    body = f"You have {size} word{'s' if size != 1 else ''} to review today."
+    send_mail(title, body, None, [user.email])
+    notifications.send_push(user, title, body)
+
+
+def daily_session_prepare(*, user, now: datetime | None = None) -> DailyReviewSession | None:
+    """Builds the learner's session for today (the queue snapshot) and sends today's reminder
+    when it is due; None when the learner's morning has not come yet or today's session exists.
+
+    Everything in one transaction: a reminder that fails to send rolls its session back, so the
+    next run tries again; one that was sent is marked, so no run sends it twice.
+    """
+    now = _aware(now)
+    settings = review_settings_get(user=user)
+    local_now = now.astimezone(user.zone)
+    if local_now.hour < settings.reminder_hour:
+        return None
+    today = local_day(user=user, at=now).date
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                session = DailyReviewSession.objects.create(
+                    user=user, local_date=today, created_at=now
+                )
+        except IntegrityError:
+            return None  # another run made today's session
+        queue = due_queue(user=user, now=now, settings=settings)
+        session.card_ids = queue.card_ids
+        session.size = len(queue.card_ids)
+        if (
+            settings.reminders_enabled
+            and session.size
+            and not _studied_today(user=user, queue=queue, now=now)
+        ):
+            _reminder_send(user=user, size=session.size)
+            session.reminder_sent_at = now
+        session.save(update_fields=["card_ids", "size", "reminder_sent_at"])
+    return session
+
+
+def daily_reviews_prepare(*, now: datetime | None = None) -> PrepareResult:
+    """The hourly job: today's session and reminder for every learner with cards whose local
+    morning has come and who has no session for today yet."""
+    now = _aware(now)
+    last_session = (
+        DailyReviewSession.objects.filter(user=OuterRef("pk"))
+        .order_by("-local_date")
+        .values("local_date")[:1]
+    )
+    learners = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(ReviewCard.objects.filter(user=OuterRef("pk"))))
+        .annotate(last_session_date=Subquery(last_session))
+        .order_by("pk")
+    )
+    created = sent = 0
+    for user in learners.iterator(chunk_size=USER_BATCH_SIZE):
+        today = now.astimezone(user.zone).date()
+        if user.last_session_date is not None and user.last_session_date >= today:
+            continue
+        try:
+            session = daily_session_prepare(user=user, now=now)
+        except Exception:
+            # One learner's failure (a mail server refusing an address) must not stop the rest.
+            logger.exception("Could not prepare today's reviews of learner %s", user.pk)
+            continue
+        if session is not None:
+            created += 1
+            sent += session.reminder_sent_at is not None
+    return PrepareResult(sessions_created=created, reminders_sent=sent)

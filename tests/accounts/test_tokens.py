@@ -1,0 +1,322 @@
+"""POST auth/token/, auth/token/refresh/, auth/logout/: logging in, rotation, logging out."""
+
+import time
+
+import pytest
+from django.utils.timezone import now
+from freezegun import freeze_time
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.accounts.factories import UserFactory
+from tests.accounts.helpers import assert_error, bearer, claims
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+LOGOUT = "/api/v1/auth/logout/"
+ME = "/api/v1/me/"
+
+
+def login(client, email, password, **extra):
+    return client.post(LOGIN, {"email": email, "password": password}, **extra)
+
+
+# --- Logging in ---------------------------------------------------------------------------------
+
+
+def test_the_right_email_and_password_give_a_working_token_pair(api_client, user, password):
+    response = login(api_client, user.email, password)
+
+    assert response.status_code == 200
+    pair = response.json()
+    assert set(pair) == {"access", "refresh"}
+    assert api_client.get(ME, **bearer(pair["access"])).json()["id"] == user.pk
+
+
+def test_the_email_is_matched_in_any_case(api_client, password):
+    user = UserFactory(email="Mixed.Case@Example.com", password=password)
+
+    response = login(api_client, "mixed.case@EXAMPLE.COM", password)
+
+    assert response.status_code == 200
+    assert claims(response.json()["access"])["user_id"] == str(user.pk)
+
+
+def test_both_tokens_carry_the_same_new_session_id(api_client, user, password):
+    pair = login(api_client, user.email, password).json()
+
+    sid = claims(pair["refresh"])["sid"]
+    assert claims(pair["access"])["sid"] == sid
+    assert claims(login(api_client, user.email, password).json()["refresh"])["sid"] != sid
+
+
+def test_logging_in_records_the_last_login(api_client, user, password):
+    login(api_client, user.email, password)
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+def test_a_wrong_password_is_refused_with_401(api_client, user):
+    response = login(api_client, user.email, "not-the-password")
+
+    assert_error(response, 401, "invalid_credentials")
+
+
+def test_an_unknown_email_is_refused_like_a_wrong_password(api_client, password):
+    response = login(api_client, "nobody@example.com", password)
+
+    assert_error(response, 401, "invalid_credentials")
+
+
+def test_an_inactive_user_cannot_log_in(api_client, password):
+    user = UserFactory(password=password, is_active=False)
+
+    response = login(api_client, user.email, password)
+
+    assert_error(response, 401, "invalid_credentials")
+
+
+def test_missing_credentials_are_named(api_client):
+    response = api_client.post(LOGIN, {})
+
+    assert_error(response, 400, "invalid", fields=["email", "password"])
+
+
+# --- Login throttling ---------------------------------------------------------------------------
+
+
+def test_failures_from_one_address_throttle_it_with_429(api_client, settings, password):
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    user = UserFactory(password=password)
+    for n in range(3):
+        login(api_client, f"guess{n}@example.com", "wrong", REMOTE_ADDR="10.0.0.1")
+
+    # Even the right credentials of another account: the address is throttled.
+    response = login(api_client, user.email, password, REMOTE_ADDR="10.0.0.1")
+
+    assert_error(response, 429, "throttled")
+    assert response.headers["Retry-After"] == "60"
+
+
+def test_failures_for_one_email_throttle_it_from_every_address(api_client, settings, user):
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    for n in range(3):
+        login(api_client, user.email.upper(), "wrong", REMOTE_ADDR=f"10.0.1.{n}")
+
+    response = login(api_client, user.email, "wrong", REMOTE_ADDR="10.0.2.1")
+
+    assert_error(response, 429, "throttled")
+
+
+def test_the_right_password_is_throttled_too_once_the_email_is(
+    api_client, settings, user, password
+):
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    for n in range(3):
+        login(api_client, user.email, "wrong", REMOTE_ADDR=f"10.0.1.{n}")
+
+    response = login(api_client, user.email, password, REMOTE_ADDR="10.0.2.1")
+
+    assert_error(response, 429, "throttled")
+
+
+def test_failures_below_the_limit_do_not_throttle(api_client, settings, user, password):
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    for _ in range(2):
+        login(api_client, user.email, "wrong")
+
+    assert login(api_client, user.email, password).status_code == 200
+
+
+def test_successful_logins_are_not_counted_as_failures(api_client, settings, user, password):
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    for _ in range(5):
+        login(api_client, user.email, password)
+
+    assert login(api_client, user.email, password).status_code == 200
+
+
+def test_the_throttle_lifts_when_its_window_ends(api_client, settings, user, password, monkeypatch):
+    # A one-second window instead of a minute, on the real clock: Redis expires keys by its own.
+    monkeypatch.setattr("accounts.throttling.WINDOW_SECONDS", 1)
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    for _ in range(3):
+        login(api_client, user.email, "wrong")
+    assert_error(login(api_client, user.email, password), 429, "throttled")
+
+    time.sleep(1.2)
+
+    assert login(api_client, user.email, password).status_code == 200
+
+
+def test_the_default_limit_is_five_failures_a_minute(api_client, user):
+    for n in range(5):
+        assert login(api_client, user.email, f"wrong{n}").status_code == 401
+
+    assert_error(login(api_client, user.email, "wrong"), 429, "throttled")
+
+
+# --- Refreshing (rotation) ----------------------------------------------------------------------
+
+
+def test_refreshing_gives_a_new_working_pair_of_the_same_session(api_client, token_pair, user):
+    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+
+    assert response.status_code == 200
+    pair = response.json()
+    assert pair["refresh"] != token_pair["refresh"]
+    assert claims(pair["refresh"])["sid"] == claims(token_pair["refresh"])["sid"]
+    assert api_client.get(ME, **bearer(pair["access"])).json()["id"] == user.pk
+
+
+def test_the_old_refresh_token_is_refused_after_rotation(api_client, token_pair):
+    api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+
+    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_the_rotated_refresh_token_rotates_again(api_client, token_pair):
+    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+
+    response = api_client.post(REFRESH, {"refresh": rotated["refresh"]})
+
+    assert response.status_code == 200
+
+
+def test_an_access_token_is_refused_as_a_refresh_token(api_client, token_pair):
+    response = api_client.post(REFRESH, {"refresh": token_pair["access"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_a_malformed_refresh_token_is_refused(api_client):
+    response = api_client.post(REFRESH, {"refresh": "not.a.token"})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_an_expired_refresh_token_is_refused(api_client, user, settings):
+    from accounts.services import user_token_pair
+
+    with freeze_time(now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] * 2):
+        old = user_token_pair(user=user)
+
+    response = api_client.post(REFRESH, {"refresh": old["refresh"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_a_deactivated_users_refresh_token_is_refused(api_client, token_pair, user):
+    user.is_active = False
+    user.save()
+
+    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_refresh_needs_a_token(api_client):
+    assert_error(api_client.post(REFRESH, {}), 400, "invalid", fields=["refresh"])
+
+
+# --- Logging out --------------------------------------------------------------------------------
+
+
+def test_logging_out_answers_204(api_client, token_pair):
+    response = api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+
+    assert response.status_code == 204
+    assert response.headers["X-Request-ID"]
+
+
+def test_the_refresh_token_is_refused_after_logout(api_client, token_pair):
+    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+
+    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_the_access_token_is_refused_after_logout(api_client, token_pair):
+    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+
+    response = api_client.get(ME, **bearer(token_pair["access"]))
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_access_tokens_from_rotation_are_refused_after_logout(api_client, token_pair):
+    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    api_client.post(LOGOUT, {"refresh": rotated["refresh"]})
+
+    for access in (token_pair["access"], rotated["access"]):
+        assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
+
+
+def test_logging_out_leaves_the_users_other_logins_working(api_client, user, password):
+    phone = login(api_client, user.email, password).json()
+    laptop = login(api_client, user.email, password).json()
+
+    api_client.post(LOGOUT, {"refresh": phone["refresh"]})
+
+    assert api_client.get(ME, **bearer(laptop["access"])).status_code == 200
+    assert api_client.post(REFRESH, {"refresh": laptop["refresh"]}).status_code == 200
+
+
+def test_logging_out_works_with_an_expired_access_token_sent_along(api_client, user, settings):
+    from accounts.services import user_token_pair
+
+    with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
+        pair = user_token_pair(user=user)
+
+    response = api_client.post(LOGOUT, {"refresh": pair["refresh"]}, **bearer(pair["access"]))
+
+    assert response.status_code == 204
+
+
+def test_logging_out_twice_refuses_the_second_time(api_client, token_pair):
+    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+
+    response = api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+
+    assert_error(response, 401, "token_not_valid")
+
+
+def test_logout_needs_a_refresh_token(api_client):
+    assert_error(api_client.post(LOGOUT, {}), 400, "invalid", fields=["refresh"])
+
+
+# --- Access tokens ------------------------------------------------------------------------------
+
+
+def test_an_expired_access_token_is_refused(api_client, user, settings):
+    from accounts.services import user_token_pair
+
+    with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
+        pair = user_token_pair(user=user)
+
+    assert_error(api_client.get(ME, **bearer(pair["access"])), 401, "token_not_valid")
+
+
+def test_a_token_without_a_session_id_is_refused(api_client, user):
+    # simplejwt's own tokens have no sid: nothing could ever revoke them.
+    access = str(AccessToken.for_user(user))
+
+    assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
+
+
+def test_a_garbage_bearer_token_is_refused(api_client):
+    assert_error(api_client.get(ME, **bearer("garbage")), 401, "token_not_valid")
+
+
+def test_a_deactivated_users_access_token_is_refused(api_client, token_pair, user):
+    user.is_active = False
+    user.save()
+
+    response = api_client.get(ME, **bearer(token_pair["access"]))
+
+    assert_error(response, 401, "user_inactive")

@@ -1,0 +1,94 @@
+"""JWTAuthMiddleware: WebSockets authenticate with `?token=<access>`, as HTTP does."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.testing import WebsocketCommunicator
+from django.utils.timezone import now
+from freezegun import freeze_time
+
+from accounts.services import session_logout, user_token_pair
+from accounts.websocket import CLOSE_UNAUTHORIZED, JWTAuthMiddleware
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class WhoAmIConsumer(AsyncJsonWebsocketConsumer):
+    """Test-only: greets the authenticated user by id."""
+
+    async def connect(self):
+        await self.accept()
+        await self.send_json({"user": self.scope["user"].pk})
+
+
+application = JWTAuthMiddleware(WhoAmIConsumer.as_asgi())
+
+
+def connect(query: str = "") -> dict:
+    """Connects, returns what the server sent first (the greeting or the close), disconnects."""
+
+    async def run():
+        communicator = WebsocketCommunicator(application, f"/ws/test/{query}")
+        connected, _ = await communicator.connect()
+        assert connected
+        message = await communicator.receive_output()
+        await communicator.disconnect()
+        return message
+
+    return async_to_sync(run)()
+
+
+def greeting(user_id: int) -> dict:
+    return {"type": "websocket.send", "text": f'{{"user": {user_id}}}'}
+
+
+REFUSED = {"type": "websocket.close", "code": CLOSE_UNAUTHORIZED}
+
+
+def test_a_valid_access_token_connects_as_its_user(user):
+    pair = user_token_pair(user=user)
+
+    assert connect(f"?token={pair['access']}") == greeting(user.pk)
+
+
+def test_a_connection_without_a_token_is_closed_with_4401(user):
+    assert connect() == REFUSED
+
+
+def test_a_malformed_token_is_closed_with_4401(user):
+    assert connect("?token=not-a-jwt") == REFUSED
+
+
+def test_an_expired_token_is_closed_with_4401(user, settings):
+    with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
+        pair = user_token_pair(user=user)
+
+    assert connect(f"?token={pair['access']}") == REFUSED
+
+
+def test_a_token_revoked_by_logout_is_closed_with_4401(user):
+    pair = user_token_pair(user=user)
+    session_logout(refresh=pair["refresh"])
+
+    assert connect(f"?token={pair['access']}") == REFUSED
+
+
+def test_a_refresh_token_is_not_an_access_token(user):
+    pair = user_token_pair(user=user)
+
+    assert connect(f"?token={pair['refresh']}") == REFUSED
+
+
+def test_a_deactivated_users_token_is_closed_with_4401(user):
+    pair = user_token_pair(user=user)
+    user.is_active = False
+    user.save()
+
+    assert connect(f"?token={pair['access']}") == REFUSED
+
+
+def test_a_deleted_users_token_is_closed_with_4401(user):
+    pair = user_token_pair(user=user)
+    user.delete()
+
+    assert connect(f"?token={pair['access']}") == REFUSED

@@ -1,0 +1,217 @@
+"""Every 4xx and 5xx leaves in the one error shape of API.md, through throwaway views."""
+
+import logging
+
+import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.test import Client
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.errors import ApplicationError, Conflict
+from config.middleware import RequestIDLogFilter
+
+
+class _Open(APIView):
+    permission_classes = [AllowAny]
+
+
+class GetOnlyView(_Open):
+    def get(self, request):
+        return Response({"ok": True})
+
+
+class Http404View(_Open):
+    def get(self, request):
+        raise Http404("no such thing")
+
+
+class PrivateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+class _Input(serializers.Serializer):
+    email = serializers.EmailField()
+    age = serializers.IntegerField(min_value=0)
+
+
+class ValidateView(_Open):
+    def post(self, request):
+        _Input(data=request.data).is_valid(raise_exception=True)
+        return Response({"ok": True})
+
+
+class DjangoValidationView(_Open):
+    def post(self, request):
+        raise DjangoValidationError({"timezone": ["Not a time zone."]})
+
+
+class ApplicationErrorView(_Open):
+    def post(self, request):
+        raise ApplicationError("This lesson is locked.", code="lesson_locked", status_code=403)
+
+
+class ConflictView(_Open):
+    def post(self, request):
+        raise Conflict("Already enrolled.")
+
+
+class BrokenView(_Open):
+    def get(self, request):
+        raise RuntimeError("the unexpected")
+
+
+def broken_django_view(request):
+    raise RuntimeError("the unexpected, outside DRF")
+
+
+urlpatterns = [
+    path("api/get-only/", GetOnlyView.as_view()),
+    path("api/http404/", Http404View.as_view()),
+    path("api/private/", PrivateView.as_view()),
+    path("api/validate/", ValidateView.as_view()),
+    path("api/django-validation/", DjangoValidationView.as_view()),
+    path("api/application-error/", ApplicationErrorView.as_view()),
+    path("api/conflict/", ConflictView.as_view()),
+    path("api/broken/", BrokenView.as_view()),
+    path("plain/broken/", broken_django_view),
+]
+handler404 = "config.api.exceptions.handler404"
+handler500 = "config.api.exceptions.handler500"
+
+throwaway_urls = pytest.mark.urls("tests.config.test_errors")
+
+
+def _error(response) -> dict:
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error"}
+    assert {"code", "message"} <= set(body["error"]) <= {"code", "message", "fields"}
+    assert body["error"]["message"]
+    return body["error"]
+
+
+@pytest.mark.django_db
+def test_unknown_api_path_is_404_in_the_error_shape(client):
+    response = client.get("/api/v1/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+
+
+@throwaway_urls
+def test_http404_raised_in_a_view_is_404_in_the_error_shape(api_client):
+    response = api_client.get("/api/http404/")
+
+    assert response.status_code == 404
+    assert _error(response) == {"code": "not_found", "message": "Not found."}
+
+
+@throwaway_urls
+def test_wrong_method_is_405(api_client):
+    response = api_client.delete("/api/get-only/")
+
+    assert response.status_code == 405
+    assert _error(response)["code"] == "method_not_allowed"
+
+
+@throwaway_urls
+def test_anonymous_call_to_a_private_endpoint_is_401(api_client):
+    response = api_client.get("/api/private/")
+
+    assert response.status_code == 401
+    assert _error(response)["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@throwaway_urls
+def test_invalid_input_is_400_with_the_fields_that_failed(api_client):
+    response = api_client.post("/api/validate/", {"email": "nope", "age": -1}, format="json")
+
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {"email", "age"}
+    assert all(
+        isinstance(message, str) for messages in error["fields"].values() for message in messages
+    )
+
+
+@throwaway_urls
+def test_malformed_json_is_400(api_client):
+    response = api_client.post("/api/validate/", "{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "parse_error"
+
+
+@throwaway_urls
+def test_django_validation_error_is_400_with_fields(api_client):
+    response = api_client.post("/api/django-validation/")
+
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "invalid"
+    assert error["fields"] == {"timezone": ["Not a time zone."]}
+
+
+@throwaway_urls
+def test_application_error_keeps_its_code_message_and_status(api_client):
+    response = api_client.post("/api/application-error/")
+
+    assert response.status_code == 403
+    assert _error(response) == {"code": "lesson_locked", "message": "This lesson is locked."}
+
+
+@throwaway_urls
+def test_application_error_subclass_has_its_default_code(api_client):
+    response = api_client.post("/api/conflict/")
+
+    assert response.status_code == 409
+    assert _error(response) == {"code": "conflict", "message": "Already enrolled."}
+
+
+@pytest.fixture
+def error_log(caplog):
+    # The request id reaches records through the filter the console handler carries in LOGGING.
+    caplog.handler.addFilter(RequestIDLogFilter())
+    caplog.set_level(logging.ERROR)
+    return caplog
+
+
+@throwaway_urls
+def test_unexpected_exception_is_500_in_the_shape_and_logged_with_the_request_id(
+    api_client, error_log
+):
+    response = api_client.get("/api/broken/", HTTP_X_REQUEST_ID="req-500-test")
+
+    assert response.status_code == 500
+    assert _error(response) == {
+        "code": "server_error",
+        "message": "Something went wrong on our side.",
+    }
+    assert "the unexpected" not in response.content.decode()
+    [record] = [r for r in error_log.records if r.name == "config.api.exceptions"]
+    assert record.request_id == "req-500-test" == response["X-Request-ID"]
+    assert "GET /api/broken/" in record.getMessage()
+    assert record.exc_info and isinstance(record.exc_info[1], RuntimeError)
+
+
+@throwaway_urls
+def test_unexpected_exception_outside_drf_is_500_in_the_shape():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/plain/broken/")
+
+    assert response.status_code == 500
+    assert _error(response) == {
+        "code": "server_error",
+        "message": "Something went wrong on our side.",
+    }

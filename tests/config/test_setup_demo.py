@@ -1,0 +1,107 @@
+"""`manage.py setup_demo`: the README's demo accounts, and the demo course when there is one."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from courses.management.commands import setup_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def run(capsys):
+    def run(*args: str) -> str:
+        call_command("setup_demo", *args)
+        return capsys.readouterr().out
+
+    return run
+
+
+def test_creates_the_four_demo_accounts_with_their_roles(debug_on, run):
+    run("--no-content")
+
+    users = {u.email: u for u in get_user_model().objects.prefetch_related("groups")}
+    assert set(users) == {a.email for a in setup_demo.DEMO_ACCOUNTS}
+    admin, editor, teacher, learner = (
+        users[f"{r}@example.com"] for r in ("admin", "editor", "teacher", "learner")
+    )
+    assert admin.is_superuser and admin.is_staff
+    assert editor.is_staff and not editor.is_superuser
+    assert [g.name for g in editor.groups.all()] == ["editors"]
+    assert [g.name for g in teacher.groups.all()] == ["teachers"]
+    assert not teacher.is_staff
+    assert not (learner.is_staff or learner.is_superuser or learner.groups.exists())
+
+
+def test_printed_passwords_log_in(debug_on, run):
+    out = run("--no-content")
+
+    for account in setup_demo.DEMO_ACCOUNTS:
+        assert f"{account.email}" in out and account.password in out
+        user = get_user_model().objects.get(email=account.email)
+        assert user.check_password(account.password)
+
+
+def test_running_twice_changes_nothing_and_restores_a_changed_password(debug_on, run):
+    run("--no-content")
+    learner = get_user_model().objects.get(email="learner@example.com")
+    learner.set_password("something-else")
+    learner.save()
+
+    run("--no-content")
+
+    assert get_user_model().objects.count() == len(setup_demo.DEMO_ACCOUNTS)
+    learner.refresh_from_db()
+    assert learner.check_password("demo-learner-pass")
+    assert learner.groups.count() == 0
+
+
+def test_refuses_with_debug_off_unless_forced(settings, run):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="public passwords"):
+        run("--no-content")
+    assert not get_user_model().objects.exists()
+
+    run("--no-content", "--force")
+    assert get_user_model().objects.count() == len(setup_demo.DEMO_ACCOUNTS)
+
+
+def test_skips_content_when_the_importer_does_not_exist(debug_on, run, monkeypatch):
+    monkeypatch.setattr(setup_demo, "get_commands", dict)
+
+    assert "Demo content: skipped: there is no `import_course` command" in run()
+
+
+def test_skips_content_when_the_pack_does_not_exist(debug_on, run, monkeypatch, tmp_path):
+    monkeypatch.setattr(setup_demo, "get_commands", lambda: {"import_course": "courses"})
+    monkeypatch.setattr(setup_demo, "DEMO_PACK", tmp_path / "missing.json")
+
+    assert "does not exist yet" in run()
+
+
+def test_imports_the_demo_pack_through_import_course(debug_on, run, monkeypatch, tmp_path):
+    calls = []
+    pack = tmp_path / "pack.json"
+    pack.write_text("{}")
+    monkeypatch.setattr(setup_demo, "get_commands", lambda: {"import_course": "courses"})
+    monkeypatch.setattr(setup_demo, "call_command", lambda *args: calls.append(args))
+    monkeypatch.setattr(setup_demo, "DEMO_PACK", pack)
+
+    out = run()
+
+    assert calls == [("import_course", str(pack))]
+    assert f"Demo content: imported {pack}" in out
+
+
+def test_the_demo_pack_is_where_the_content_engineer_puts_it(settings):
+    expected = settings.BASE_DIR / "courses" / "demo" / "es-from-en" / "pack.json"
+
+    assert expected == setup_demo.DEMO_PACK

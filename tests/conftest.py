@@ -1,0 +1,81 @@
+"""Fixtures shared by every test, and the rule for tests that need a real service.
+
+A test marked `postgres` or `redis` is skipped on a bare machine, but in CI (CI=true) a missing
+service fails the run: CI must never pass by skipping what it exists to check.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.services import user_token_pair
+from tests.accounts.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is an error, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Throttles and revocations live in the cache, which is shared Redis in CI.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password() -> str:
+    return "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def user(db, password):
+    return UserFactory(password=password)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def auth_client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def token_pair(user) -> dict[str, str]:
+    """A real login of `user`: {"access", "refresh"}, as POST auth/token/ returns them."""
+    return user_token_pair(user=user)
+
+
+@pytest.fixture
+def jwt_client(token_pair) -> APIClient:
+    """`user` signed in with a real bearer token (auth_client skips authentication instead)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair['access']}")
+    return client

@@ -1,0 +1,1070 @@
+"""Curation in the admin, as a real editor (staff in the `editors` group) uses it."""
+
+# ruff: noqa: RUF001 - the admin writes places and quotes with typographic marks.
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from courses.models import (
+    Course,
+    CourseStatus,
+    Exercise,
+    ExerciseOption,
+    Language,
+    Lesson,
+    Section,
+    Unit,
+    Word,
+)
+from exercises.types import ExerciseType
+from tests.courses.admin_forms import errors_of, page_data
+from tests.courses.factories import (
+    CourseFactory,
+    ExerciseFactory,
+    LessonFactory,
+    UnitFactory,
+    WordFactory,
+    build_course,
+    tiny_ogg,
+    tiny_png,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = ["language", "course", "section", "unit", "lesson", "exercise", "word"]
+
+
+def url(model: str, view: str, *args) -> str:
+    return reverse(f"admin:courses_{model}_{view}", args=args)
+
+
+@pytest.fixture
+def course():
+    course = build_course(lessons=3, exercises_per_lesson=6, published=False, title="Basics")
+    first = course.lessons.order_by("pk").first()
+    WordFactory(course=course, lesson=first, text="hola", translations=["hello", "hi"])
+    return course
+
+
+def one_of(model: str, course: Course):
+    return {
+        "language": course.learning_language,
+        "course": course,
+        "section": course.sections.first(),
+        "unit": Unit.objects.filter(section__course=course).first(),
+        "lesson": course.lessons.order_by("pk").first(),
+        "exercise": Exercise.objects.filter(lesson__course=course).order_by("pk").first(),
+        "word": course.words.first(),
+    }[model]
+
+
+# --- Who sees what -------------------------------------------------------------------------
+
+
+def test_the_admin_index_shows_an_editor_the_content_models(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    shown = {
+        model["object_name"].lower()
+        for app in response.context["app_list"]
+        if app["app_label"] == "courses"
+        for model in app["models"]
+    }
+    assert set(CONTENT_MODELS) <= shown
+
+
+def test_the_admin_index_shows_an_editor_no_other_app(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+
+    assert [app["app_label"] for app in response.context["app_list"]] == ["courses"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/accounts/user/",
+        "/admin/gamification/gemwallet/",
+        "/admin/progress/lessonprogress/",
+        "/admin/srs/reviewcard/",
+    ],
+)
+def test_editors_are_refused_users_wallets_and_progress(editor_client, path):
+    response = editor_client.get(path)
+
+    assert response.status_code == 403
+
+
+# --- Every page opens and saves ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_every_content_changelist_opens_for_an_editor(editor_client, course, model):
+    response = editor_client.get(url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_every_content_add_page_opens_for_an_editor(editor_client, course, model):
+    response = editor_client.get(url(model, "add"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_every_content_change_page_opens_for_an_editor(editor_client, course, model):
+    response = editor_client.get(url(model, "change", one_of(model, course).pk))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_every_content_change_page_saves_what_it_shows(editor_client, course, model):
+    obj = one_of(model, course)
+    page = editor_client.get(url(model, "change", obj.pk))
+
+    response = editor_client.post(url(model, "change", obj.pk), page_data(page))
+
+    assert response.status_code == 302, errors_of(response)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("language", "name", "Castilian"),
+        ("course", "title", "Spanish basics"),
+        ("section", "title", "Beginnings"),
+        ("unit", "guidebook", "Say hello with hola."),
+        ("lesson", "title", "Greetings"),
+        ("exercise", "prompt", "Buenos días"),
+        ("word", "notes", "Informal."),
+    ],
+)
+def test_an_editor_changes_a_field_of_every_content_model(
+    editor_client, course, model, field, value
+):
+    obj = one_of(model, course)
+    data = page_data(editor_client.get(url(model, "change", obj.pk)))
+    data[field] = value
+
+    response = editor_client.post(url(model, "change", obj.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    obj.refresh_from_db()
+    assert getattr(obj, field) == value
+
+
+@pytest.mark.parametrize(
+    ("model", "query", "expected"),
+    [
+        ("language", "Spanish", "Spanish (es)"),
+        ("course", "Basics", "Basics"),
+        ("section", "Saludos", "Saludos"),
+        ("unit", "Comida", "Comida"),
+        ("lesson", "lesson-2", "Lesson 2"),
+        ("exercise", "Good night", "word_bank: Good night"),
+        ("word", "hello", "hola"),
+    ],
+)
+def test_every_content_changelist_searches(editor_client, course, model, query, expected):
+    CourseFactory(title="Other", learning_language__code="fr")
+    Section.objects.filter(pk=course.sections.first().pk).update(title="Saludos")
+    Unit.objects.filter(pk=Unit.objects.filter(section__course=course).first().pk).update(
+        title="Comida"
+    )
+    WordFactory(course=course, text="adiós", translations=["goodbye"])
+    UnitFactory(section__course=course)
+
+    response = editor_client.get(url(model, "changelist"), {"q": query})
+
+    changelist = response.context["cl"]
+    found = {str(obj) for obj in changelist.result_list}
+    assert found == {expected}
+    assert changelist.result_count < changelist.full_result_count
+
+
+@pytest.mark.parametrize("model", ["course", "section", "unit", "lesson", "exercise", "word"])
+def test_content_changelists_cost_the_same_queries_for_few_or_many_rows(
+    editor_client, model, django_assert_max_num_queries
+):
+    small = build_course(lessons=1, exercises_per_lesson=1)
+    WordFactory(course=small)
+    editor_client.get(url(model, "changelist"))  # warm up sessions and content types
+    with django_assert_max_num_queries(12) as small_count:
+        editor_client.get(url(model, "changelist"))
+
+    for _ in range(4):
+        big = build_course(lessons=12, exercises_per_lesson=4)
+        WordFactory.create_batch(10, course=big)
+    with django_assert_max_num_queries(len(small_count.captured_queries)):
+        response = editor_client.get(url(model, "changelist"))
+
+    assert response.context["cl"].result_count >= 5
+
+
+# --- Adding content down the tree ----------------------------------------------------------
+
+
+def test_an_editor_adds_a_language(editor_client):
+    response = editor_client.post(
+        url("language", "add"), {"code": "fr", "name": "French", "native_name": "français"}
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert Language.objects.filter(code="fr").exists()
+
+
+def test_an_editor_adds_a_course_with_its_first_section(editor_client):
+    es, en = (
+        Language.objects.create(code="es", name="Spanish"),
+        Language.objects.create(code="en", name="English"),
+    )
+    page = editor_client.get(url("course", "add"))
+    data = page_data(page, extra_rows={"sections": 0})
+    data.update(
+        slug="es-en",
+        title="Spanish",
+        learning_language=es.pk,
+        from_language=en.pk,
+        **{
+            "sections-TOTAL_FORMS": "1",
+            "sections-0-position": "1",
+            "sections-0-title": "Basics",
+        },
+    )
+
+    response = editor_client.post(url("course", "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    course = Course.objects.get(slug="es-en")
+    assert course.status == CourseStatus.DRAFT
+    assert list(course.sections.values_list("title", flat=True)) == ["Basics"]
+
+
+def test_a_course_teaching_a_language_from_itself_is_refused_on_the_form(editor_client):
+    es = Language.objects.create(code="es", name="Spanish")
+
+    response = editor_client.post(
+        url("course", "add"),
+        {
+            "slug": "es-es",
+            "title": "Spanish",
+            "learning_language": es.pk,
+            "from_language": es.pk,
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "A course teaches one language from another." in errors_of(response)
+    assert not Course.objects.exists()
+
+
+def test_the_course_form_cannot_publish(editor_client, course):
+    data = page_data(editor_client.get(url("course", "change", course.pk)))
+    data["status"] = CourseStatus.PUBLISHED
+
+    editor_client.post(url("course", "change", course.pk), data)
+
+    course.refresh_from_db()
+    assert course.status == CourseStatus.DRAFT
+
+
+def test_an_editor_adds_lessons_from_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    page = editor_client.get(url("unit", "change", unit.pk))
+    data = page_data(page, extra_rows={"lessons": 0})
+    index = int(data["lessons-TOTAL_FORMS"])
+    data.update(
+        {
+            "lessons-TOTAL_FORMS": str(index + 1),
+            f"lessons-{index}-position": "9",
+            f"lessons-{index}-slug": "food-1",
+            f"lessons-{index}-title": "Food",
+            f"lessons-{index}-xp_reward": "10",
+            f"lessons-{index}-pass_score": "80",
+        }
+    )
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    lesson = Lesson.objects.get(slug="food-1")
+    assert (lesson.unit, lesson.course) == (unit, course)
+
+
+def test_a_lesson_slug_taken_in_the_course_is_refused_on_the_unit_page(editor_client, course):
+    units = list(Unit.objects.filter(section__course=course).order_by("pk"))
+    LessonFactory(unit=units[0], slug="taken")
+    page = editor_client.get(url("unit", "change", units[-1].pk))
+    data = page_data(page)
+    index = int(data["lessons-TOTAL_FORMS"])
+    data.update(
+        {
+            "lessons-TOTAL_FORMS": str(index + 1),
+            f"lessons-{index}-position": "9",
+            f"lessons-{index}-slug": "taken",
+            f"lessons-{index}-title": "Again",
+            f"lessons-{index}-xp_reward": "10",
+            f"lessons-{index}-pass_score": "80",
+        }
+    )
+
+    response = editor_client.post(url("unit", "change", units[-1].pk), data)
+
+    assert response.status_code == 200
+    assert "Another lesson of this course has this slug." in errors_of(response)
+
+
+def test_lessons_swap_positions_in_one_save_of_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    first, second = unit.lessons.order_by("position")[:2]
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    rows = {data[f"lessons-{n}-id"]: n for n in range(int(data["lessons-TOTAL_FORMS"]))}
+    data[f"lessons-{rows[str(first.pk)]}-position"] = str(second.position)
+    data[f"lessons-{rows[str(second.pk)]}-position"] = str(first.position)
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert list(unit.lessons.order_by("position")[:2]) == [second, first]
+
+
+def test_two_lessons_at_one_position_are_refused_on_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    data["lessons-1-position"] = data["lessons-0-position"]
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for position." in errors_of(response)
+
+
+def test_exercises_swap_positions_on_the_lesson_page(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+    first, second = lesson.exercises.order_by("position")[:2]
+    data = page_data(editor_client.get(url("lesson", "change", lesson.pk)))
+    rows = {data[f"exercises-{n}-id"]: n for n in range(int(data["exercises-TOTAL_FORMS"]))}
+    data[f"exercises-{rows[str(first.pk)]}-position"] = str(second.position)
+    data[f"exercises-{rows[str(second.pk)]}-position"] = str(first.position)
+    data[f"exercises-{rows[str(first.pk)]}-key"] = second.key
+    data[f"exercises-{rows[str(second.pk)]}-key"] = first.key
+
+    response = editor_client.post(url("lesson", "change", lesson.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert list(lesson.exercises.order_by("position")[:2]) == [second, first]
+
+
+def test_the_lesson_page_links_each_exercise_and_adding_one(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+
+    response = editor_client.get(url("lesson", "change", lesson.pk))
+
+    content = response.content.decode()
+    for exercise in lesson.exercises.all():
+        assert url("exercise", "change", exercise.pk) in content
+    assert f"{url('exercise', 'add')}?lesson={lesson.pk}" in content
+
+
+def test_the_add_exercise_link_fills_in_the_lesson(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+
+    response = editor_client.get(url("exercise", "add"), {"lesson": lesson.pk})
+
+    assert response.context["adminform"].form["lesson"].value() == str(lesson.pk)
+
+
+# --- Lesson prerequisites ------------------------------------------------------------------
+
+
+def lesson_data(client, lesson: Lesson, **changes) -> dict:
+    data = page_data(client.get(url("lesson", "change", lesson.pk)))
+    data.update(changes)
+    return data
+
+
+def test_prerequisites_offered_are_the_other_lessons_of_the_course(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+    build_course(lessons=2)
+
+    response = editor_client.get(url("lesson", "change", lesson.pk))
+
+    offered = set(response.context["adminform"].form.fields["prerequisites"].queryset)
+    assert offered == set(course.lessons.exclude(pk=lesson.pk))
+
+
+def test_a_prerequisite_from_another_course_is_refused(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+    stranger = build_course(lessons=1).lessons.get()
+
+    response = editor_client.post(
+        url("lesson", "change", lesson.pk),
+        lesson_data(editor_client, lesson, prerequisites=[str(stranger.pk)]),
+    )
+
+    assert response.status_code == 200
+    assert any("valid choice" in error for error in errors_of(response))
+    assert not lesson.prerequisites.exists()
+
+
+def test_prerequisites_that_make_a_cycle_are_refused_with_the_cycle(editor_client, course):
+    first, second, third = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+    third.prerequisites.set([second])
+
+    response = editor_client.post(
+        url("lesson", "change", first.pk),
+        lesson_data(editor_client, first, prerequisites=[str(third.pk)]),
+    )
+
+    assert response.status_code == 200
+    expected = "These prerequisites make a cycle: lesson-1 → lesson-3 → lesson-2 → lesson-1."
+    assert expected in errors_of(response)
+    assert not first.prerequisites.exists()
+
+
+def test_prerequisites_without_a_cycle_are_saved(editor_client, course):
+    first, second, third = course.lessons.order_by("pk")
+
+    response = editor_client.post(
+        url("lesson", "change", third.pk),
+        lesson_data(editor_client, third, prerequisites=[str(first.pk), str(second.pk)]),
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert set(third.prerequisites.all()) == {first, second}
+
+
+def test_a_lesson_cannot_move_to_another_course(editor_client, course):
+    lesson = course.lessons.order_by("pk").first()
+    elsewhere = UnitFactory()
+
+    response = editor_client.post(
+        url("lesson", "change", lesson.pk),
+        lesson_data(editor_client, lesson, unit=str(elsewhere.pk)),
+    )
+
+    assert response.status_code == 200
+    lesson.refresh_from_db()
+    assert lesson.course == course
+
+
+def test_a_lesson_added_on_its_own_page_takes_its_units_course(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+
+    response = editor_client.post(
+        url("lesson", "add"),
+        {
+            "unit": unit.pk,
+            "position": 50,
+            "slug": "extra",
+            "title": "Extra",
+            "xp_reward": 10,
+            "pass_score": 80,
+            "exercises-TOTAL_FORMS": "0",
+            "exercises-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert Lesson.objects.get(slug="extra").course == course
+
+
+def test_a_lesson_slug_taken_in_the_course_is_refused_on_the_lesson_page(editor_client, course):
+    first, second, _ = course.lessons.order_by("pk")
+
+    response = editor_client.post(
+        url("lesson", "change", first.pk), lesson_data(editor_client, first, slug=second.slug)
+    )
+
+    assert response.status_code == 200
+    assert "Another lesson of this course has this slug." in errors_of(response)
+
+
+# --- Exercises and their options -----------------------------------------------------------
+
+
+def exercise_add_data(lesson: Lesson, **fields) -> dict:
+    data = {
+        "lesson": lesson.pk,
+        "position": 90,
+        "key": "",
+        "type": ExerciseType.TRANSLATE,
+        "prompt": "",
+        "hint": "",
+        "explanation": "",
+        "answers": "",
+        "tiles": "",
+        "pairs": "",
+        "options-TOTAL_FORMS": "0",
+        "options-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return data
+
+
+def with_options(data: dict, *options: tuple[str, bool]) -> dict:
+    data["options-TOTAL_FORMS"] = str(len(options))
+    for n, (text, correct) in enumerate(options):
+        data[f"options-{n}-position"] = str(n + 1)
+        data[f"options-{n}-text"] = text
+        if correct:
+            data[f"options-{n}-is_correct"] = "on"
+    return data
+
+
+@pytest.fixture
+def lesson(course):
+    return course.lessons.order_by("pk").first()
+
+
+def test_a_translate_exercise_is_added_with_one_answer_per_line(editor_client, lesson):
+    data = exercise_add_data(lesson, prompt="Buenas noches", answers="Good night\n\n Goodnight \n")
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    exercise = lesson.exercises.get(position=90)
+    assert exercise.answers == ["Good night", "Goodnight"]
+
+
+def test_a_multiple_choice_exercise_is_added_with_its_options(editor_client, lesson):
+    data = with_options(
+        exercise_add_data(lesson, type=ExerciseType.MULTIPLE_CHOICE, prompt="Which is 'dog'?"),
+        ("perro", True),
+        ("gato", False),
+    )
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    exercise = lesson.exercises.get(position=90)
+    assert list(exercise.options.values_list("text", "is_correct")) == [
+        ("perro", True),
+        ("gato", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [("perro", True), ("gato", True)],
+        [("perro", False), ("gato", False)],
+    ],
+)
+def test_a_multiple_choice_without_exactly_one_correct_option_is_refused(
+    editor_client, lesson, options
+):
+    data = with_options(
+        exercise_add_data(lesson, type=ExerciseType.MULTIPLE_CHOICE, prompt="Dog?"), *options
+    )
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    assert any("exactly one correct option" in error for error in errors_of(response))
+    assert not lesson.exercises.filter(position=90).exists()
+
+
+def test_the_correct_option_moves_to_an_earlier_option_in_one_save(editor_client, lesson):
+    # The earlier row is saved first: without care it would be a second correct option.
+    exercise = ExerciseFactory(
+        lesson=lesson, multiple_choice=True, options=[("perro", False), ("gato", True)]
+    )
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["options-0-is_correct"] = "on"
+    data.pop("options-1-is_correct")
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert exercise.options.get(is_correct=True).text == "perro"
+
+
+def test_options_swap_positions_in_one_save(editor_client, course):
+    exercise = Exercise.objects.filter(
+        lesson__course=course, type=ExerciseType.MULTIPLE_CHOICE
+    ).first()
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["options-0-position"], data["options-1-position"] = "2", "1"
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert list(exercise.options.values_list("text", flat=True)) == ["adiós", "hola", "gracias"]
+
+
+def test_options_on_an_exercise_of_another_type_are_refused(editor_client, lesson):
+    data = with_options(
+        exercise_add_data(lesson, prompt="Hola", answers="Hello"), ("a", True), ("b", False)
+    )
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    assert "Only multiple choice exercises have options; delete these." in errors_of(response)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"type": "word_bank", "prompt": "Good night", "tiles": "Buenas\nnoches"},
+            "answers",
+            "word_bank needs at least one accepted answer",
+        ),
+        (
+            {
+                "type": "word_bank",
+                "prompt": "Good night",
+                "tiles": "Buenas\ndías",
+                "answers": "Buenas noches",
+            },
+            "tiles",
+            "word_bank answer 'Buenas noches' needs tiles it lacks: noches",
+        ),
+        (
+            {"type": "match_pairs", "pairs": "hola = hello"},
+            "pairs",
+            "match_pairs needs at least two pairs",
+        ),
+        (
+            {"type": "match_pairs", "pairs": "hola = hello\nhola = hi"},
+            "pairs",
+            "match_pairs has the same left side twice",
+        ),
+        (
+            {"type": "match_pairs", "pairs": "hola = hello\nadiós"},
+            "pairs",
+            'Line 2: write a pair as "left = right".',
+        ),
+        (
+            {"type": "listen_type", "answers": "hola"},
+            "audio",
+            "listen_type needs audio",
+        ),
+        (
+            {"type": "fill_blank", "prompt": "___ días ___", "answers": "Buenos"},
+            "prompt",
+            "fill_blank needs exactly one blank (___) in its prompt",
+        ),
+        (
+            {"type": "translate", "prompt": "", "answers": "Hello"},
+            "prompt",
+            "translate needs a prompt",
+        ),
+    ],
+)
+def test_an_invalid_exercise_is_refused_with_the_message_on_its_field(
+    editor_client, lesson, fields, field, message
+):
+    response = editor_client.post(url("exercise", "add"), exercise_add_data(lesson, **fields))
+
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors.get(field, [])
+    assert not lesson.exercises.filter(position=90).exists()
+
+
+def test_a_listening_exercise_with_real_audio_is_saved(editor_client, lesson):
+    data = exercise_add_data(lesson, type="listen_type", answers="hola")
+    data["audio"] = SimpleUploadedFile("hola.ogg", tiny_ogg(), content_type="audio/ogg")
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert lesson.exercises.get(position=90).audio.name.endswith(".ogg")
+
+
+def test_a_text_file_named_like_audio_is_refused_on_the_form(editor_client, lesson):
+    data = exercise_add_data(lesson, type="listen_type", answers="hola")
+    data["audio"] = SimpleUploadedFile("hola.ogg", b"just some text\n" * 10)
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["audio"]
+    assert "This file is not MP3, OGG or WAV audio" in message
+
+
+def test_an_oversized_image_is_refused_on_the_form(editor_client, lesson, settings):
+    settings.MEDIA_MAX_UPLOAD_BYTES = 1000
+    data = exercise_add_data(lesson, prompt="Hola", answers="Hello")
+    data["image"] = SimpleUploadedFile("big.png", tiny_png() + bytes(2000))
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["image"]
+    assert "the limit is 1000 bytes" in message
+
+
+def test_an_exercise_practises_only_words_of_its_course(editor_client, course, lesson):
+    own = course.words.get()
+    stranger = WordFactory(text="gato")
+    data = exercise_add_data(lesson, prompt="Hola", answers="Hello")
+    data["words"] = [str(own.pk), str(stranger.pk)]
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    assert "Not words of this lesson's course: gato." in errors_of(response)
+
+
+def test_the_exercise_page_shows_pairs_as_lines(editor_client, course):
+    exercise = Exercise.objects.filter(lesson__course=course, type="match_pairs").first()
+
+    response = editor_client.get(url("exercise", "change", exercise.pk))
+
+    assert response.context["adminform"].form["pairs"].value() == "hola = hello\nadiós = goodbye"
+
+
+def test_the_exercise_page_folds_the_fields_of_other_types(editor_client, course):
+    exercise = Exercise.objects.filter(lesson__course=course, type="match_pairs").first()
+
+    response = editor_client.get(url("exercise", "change", exercise.pk))
+
+    folded = {
+        field.field.name
+        for fieldset in response.context["adminform"]
+        if "collapse" in fieldset.classes
+        for line in fieldset
+        for field in line
+    }
+    assert folded == {"answers", "tiles"}
+
+
+def test_word_autocomplete_finds_words_by_text(editor_client, course):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "courses",
+            "model_name": "exercise",
+            "field_name": "words",
+            "term": "hol",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["hola"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [({"part_of_speech__exact": "verb"}, {"comer"}), ({"course__id__exact": "own"}, {"hola"})],
+)
+def test_words_are_filtered_by_course_and_part_of_speech(editor_client, course, params, expected):
+    WordFactory(text="comer", part_of_speech="verb")
+    params = {key: course.pk if value == "own" else value for key, value in params.items()}
+
+    response = editor_client.get(url("word", "changelist"), params)
+
+    assert {word.text for word in response.context["cl"].result_list} == expected
+
+
+def test_a_word_is_added_with_one_translation_per_line(editor_client, course):
+    response = editor_client.post(
+        url("word", "add"),
+        {"course": course.pk, "text": "gato", "translations": "cat\n\nkitty", "notes": ""},
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert Word.objects.get(text="gato").translations == ["cat", "kitty"]
+
+
+def test_a_word_already_in_the_course_is_refused_on_the_form(editor_client, course):
+    response = editor_client.post(
+        url("word", "add"), {"course": course.pk, "text": "hola", "translations": "hi"}
+    )
+
+    assert response.status_code == 200
+    assert errors_of(response)
+    assert course.words.count() == 1
+
+
+# --- Preview -------------------------------------------------------------------------------
+
+
+def test_the_lesson_change_page_links_its_preview(editor_client, lesson):
+    response = editor_client.get(url("lesson", "change", lesson.pk))
+
+    assert url("lesson", "preview", lesson.pk) in response.content.decode()
+
+
+def test_the_preview_shows_every_exercise_with_its_solution_marked(editor_client, lesson):
+    response = editor_client.get(url("lesson", "preview", lesson.pk))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('class="preview-exercise"') == 6
+    assert '<li class="correct">\n                \n                hola ✓' in content
+    assert '<mark class="correct">Buenos</mark> días' in content
+    assert '<span class="correct">Hello</span>' in content
+    assert "Also accepted: Hi" in content
+    assert '<li class="correct">Buenas</li>' in content
+    assert '<li class="">días</li>' in content
+    assert '<span class="correct">hola = hello</span>' in content
+    assert "<audio controls" in content
+    assert "Teaches: <strong>hola</strong> (hello, hi)" in content
+
+
+def test_the_preview_shows_what_is_wrong_with_an_exercise(editor_client, lesson):
+    ExerciseFactory(lesson=lesson, multiple_choice=True, options=[("sí", False), ("no", False)])
+
+    response = editor_client.get(url("lesson", "preview", lesson.pk))
+
+    assert (
+        "multiple_choice needs exactly one correct option (it has 0)" in response.content.decode()
+    )
+
+
+def test_the_preview_of_a_missing_lesson_redirects_with_a_message(editor_client):
+    response = editor_client.get(url("lesson", "preview", 999999), follow=True)
+
+    assert response.redirect_chain
+    assert "doesn’t exist" in response.content.decode()
+
+
+# --- Publishing ----------------------------------------------------------------------------
+
+
+def run_action(client, action: str, *courses: Course):
+    return client.post(
+        url("course", "changelist"),
+        {"action": action, ACTION_CHECKBOX_NAME: [str(course.pk) for course in courses]},
+        follow=True,
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_publish_action_publishes_a_valid_course(editor_client, course):
+    response = run_action(editor_client, "publish", course)
+
+    assert response.status_code == 200
+    course.refresh_from_db()
+    assert (course.status, course.version) == (CourseStatus.PUBLISHED, 1)
+    assert course.published_at is not None
+    assert "“Basics” is published (version 1)." in messages_of(response)
+
+
+def test_the_publish_action_refuses_a_course_and_lists_what_blocks_it(editor_client, course):
+    lesson = course.lessons.order_by("pk").last()
+    broken = lesson.exercises.get(type=ExerciseType.MULTIPLE_CHOICE)
+    broken.options.update(is_correct=False)
+    empty = LessonFactory(unit=lesson.unit, slug="empty", position=99)
+
+    response = run_action(editor_client, "publish", course)
+
+    course.refresh_from_db()
+    assert (course.status, course.version) == (CourseStatus.DRAFT, 0)
+    shown = messages_of(response)
+    assert "“Basics” was not published: 2 problems block it." in shown
+    assert (
+        "Section 1 › Unit 1 › Lesson 'lesson-3' › exercise 2: "
+        "multiple_choice needs exactly one correct option (it has 0)"
+    ) in shown
+    assert "Section 1 › Unit 1 › Lesson 'empty': the lesson has no exercises" in shown
+    content = response.content.decode()
+    assert url("exercise", "change", broken.pk) in content
+    assert url("lesson", "change", empty.pk) in content
+
+
+def test_the_publish_action_publishes_the_valid_courses_and_refuses_the_others(
+    editor_client, course
+):
+    empty = CourseFactory(title="Empty")
+
+    response = run_action(editor_client, "publish", course, empty)
+
+    course.refresh_from_db()
+    empty.refresh_from_db()
+    assert (course.status, empty.status) == (CourseStatus.PUBLISHED, CourseStatus.DRAFT)
+    assert "The course has no lessons." in messages_of(response)
+
+
+def test_the_unpublish_action_takes_a_course_back_to_draft(editor_client):
+    course = build_course(published=True)
+
+    response = run_action(editor_client, "unpublish", course)
+
+    course.refresh_from_db()
+    assert course.status == CourseStatus.DRAFT
+    assert "1 course is back to draft; learners no longer see it." in messages_of(response)
+
+
+# --- History -------------------------------------------------------------------------------
+
+
+def test_the_history_page_shows_a_change_and_who_made_it(editor_client, editor, course):
+    data = page_data(editor_client.get(url("course", "change", course.pk)))
+    data["title"] = "Spanish basics"
+    editor_client.post(url("course", "change", course.pk), data)
+
+    response = editor_client.get(url("course", "history", course.pk))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert editor.email in content or editor.get_username() in content
+    assert "Spanish basics" in content
+    record = course.history.latest()
+    assert (record.history_user, record.title) == (editor, "Spanish basics")
+    assert record.diff_against(record.prev_record).changed_fields == ["title"]
+
+
+def test_an_inline_change_is_recorded_on_the_child_with_its_editor(editor_client, editor, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    lesson = unit.lessons.order_by("position").first()
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    row = next(n for n in range(10) if data[f"lessons-{n}-id"] == str(lesson.pk))
+    data[f"lessons-{row}-title"] = "Renamed"
+
+    editor_client.post(url("unit", "change", unit.pk), data)
+
+    record = lesson.history.latest()
+    assert (record.history_user, record.title) == (editor, "Renamed")
+
+
+def test_publishing_is_recorded_in_the_course_history_with_its_editor(
+    editor_client, editor, course
+):
+    run_action(editor_client, "publish", course)
+
+    response = editor_client.get(url("course", "history", course.pk))
+
+    record = course.history.latest()
+    assert (record.history_user, record.status, record.version) == (editor, "published", 1)
+    assert "Published version 1" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_every_content_model_has_a_history_page(editor_client, course, model):
+    response = editor_client.get(url(model, "history", one_of(model, course).pk))
+
+    assert response.status_code == 200
+
+
+def test_options_are_saved_with_history(editor_client, editor, course):
+    exercise = Exercise.objects.filter(lesson__course=course, type="multiple_choice").first()
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["options-1-text"] = "chao"
+
+    editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    option = exercise.options.get(text="chao")
+    assert option.history.latest().history_user == editor
+    assert ExerciseOption.history.filter(id=option.pk).count() == 1  # bulk-made, then changed
+
+
+def test_sections_are_reached_from_the_course_page_and_units_from_the_section_page(
+    editor_client, course
+):
+    section = course.sections.first()
+    unit = section.units.first()
+
+    course_page = editor_client.get(url("course", "change", course.pk)).content.decode()
+    section_page = editor_client.get(url("section", "change", section.pk)).content.decode()
+
+    assert url("section", "change", section.pk) in course_page
+    assert url("unit", "change", unit.pk) in section_page
+
+
+def test_a_section_cannot_move_to_another_course(editor_client, course):
+    section = course.sections.first()
+    other = CourseFactory()
+    data = page_data(editor_client.get(url("section", "change", section.pk)))
+    data["course"] = str(other.pk)
+
+    response = editor_client.post(url("section", "change", section.pk), data)
+
+    assert response.status_code == 200
+    assert Section.objects.get(pk=section.pk).course == course
+
+
+def test_a_new_unit_is_added_with_its_lessons_in_one_save(editor_client, course):
+    section = course.sections.first()
+    data = {
+        "section": section.pk,
+        "position": 40,
+        "title": "Food",
+        "description": "",
+        "guidebook": "",
+        "color": "#58CC02",
+        "icon": "",
+        "lessons-TOTAL_FORMS": "2",
+        "lessons-INITIAL_FORMS": "0",
+    }
+    for n, slug in enumerate(["food-1", "food-2"]):
+        data.update(
+            {
+                f"lessons-{n}-position": str(n + 1),
+                f"lessons-{n}-slug": slug,
+                f"lessons-{n}-title": slug.title(),
+                f"lessons-{n}-xp_reward": "10",
+                f"lessons-{n}-pass_score": "80",
+            }
+        )
+
+    response = editor_client.post(url("unit", "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    unit = Unit.objects.get(title="Food")
+    assert list(unit.lessons.values_list("slug", "course")) == [
+        ("food-1", course.pk),
+        ("food-2", course.pk),
+    ]
+
+
+def test_two_new_lessons_with_one_slug_are_refused_on_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    index = int(data["lessons-TOTAL_FORMS"])
+    data["lessons-TOTAL_FORMS"] = str(index + 2)
+    for n in (index, index + 1):
+        data.update(
+            {
+                f"lessons-{n}-position": str(n + 10),
+                f"lessons-{n}-slug": "twin",
+                f"lessons-{n}-title": "Twin",
+                f"lessons-{n}-xp_reward": "10",
+                f"lessons-{n}-pass_score": "80",
+            }
+        )
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 200
+    assert "Two rows have the same slug: twin. Each must differ." in errors_of(response)
+    assert not Lesson.objects.filter(slug="twin").exists()
+
+
+def test_an_exercise_key_taken_in_the_lesson_is_refused_on_the_exercise_page(editor_client, lesson):
+    first, second = lesson.exercises.order_by("position")[:2]
+    data = page_data(editor_client.get(url("exercise", "change", second.pk)))
+    data["key"] = first.key
+
+    response = editor_client.post(url("exercise", "change", second.pk), data)
+
+    assert response.status_code == 200
+    assert errors_of(response)
+
+
+def test_turning_an_exercise_into_multiple_choice_needs_options(editor_client, lesson):
+    exercise = lesson.exercises.get(type=ExerciseType.TRANSLATE)
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["type"] = ExerciseType.MULTIPLE_CHOICE
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    assert response.status_code == 200
+    assert "multiple_choice needs at least two options" in errors_of(response)
+    exercise.refresh_from_db()
+    assert exercise.type == ExerciseType.TRANSLATE

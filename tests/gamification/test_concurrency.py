@@ -1,0 +1,112 @@
+"""Races between requests for the same XP, hearts or gems, on PostgreSQL with real threads.
+
+Each worker holds its transaction open for a moment after its write, so the other worker runs
+into the row lock or the unique key while the first has not committed yet.
+"""
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection, transaction
+
+from config.api.errors import ApplicationError
+from gamification.models import DailyXp, GemTransaction, GemWallet, Hearts, LearnerStats, XpEvent
+from gamification.services import award_xp, gems_credit, gems_debit, heart_lose
+from tests.accounts.factories import UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
+HOLD_SECONDS = 0.3
+
+
+def race(*calls):
+    """Runs each call in its own thread and transaction, started together; returns the results
+    (or the exceptions raised) in the order of the calls."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                results[index] = call()
+                time.sleep(HOLD_SECONDS)
+        except Exception as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_two_concurrent_awards_for_the_same_source_award_once():
+    user = UserFactory()
+
+    def award():
+        return award_xp(user=user, amount=20, source="lesson", source_id="session-1", at=NOW)
+
+    results = race(award, award)
+
+    assert sorted(type(result).__name__ for result in results) == ["NoneType", "XpEvent"]
+    assert XpEvent.objects.filter(user=user).count() == 1
+    assert LearnerStats.objects.get(user=user).total_xp == 20
+    assert DailyXp.objects.get(user=user).xp == 20
+
+
+def test_two_concurrent_first_awards_of_a_day_both_count():
+    user = UserFactory()
+
+    results = race(
+        lambda: award_xp(user=user, amount=20, source="lesson", source_id=1, at=NOW),
+        lambda: award_xp(user=user, amount=5, source="review", source_id=1, at=NOW),
+    )
+
+    assert all(isinstance(result, XpEvent) for result in results)
+    assert DailyXp.objects.get(user=user).xp == 25
+    assert LearnerStats.objects.get(user=user).total_xp == 25
+
+
+def test_two_concurrent_heart_losses_from_one_heart_leave_zero_and_one_is_refused():
+    user = UserFactory()
+    Hearts.objects.create(user=user, count=1, refill_anchor=NOW)
+
+    results = race(lambda: heart_lose(user=user, now=NOW), lambda: heart_lose(user=user, now=NOW))
+
+    refused = [result for result in results if isinstance(result, ApplicationError)]
+    taken = [result for result in results if not isinstance(result, Exception)]
+    assert [error.code for error in refused] == ["no_hearts"]
+    assert [state.count for state in taken] == [0]
+    assert Hearts.objects.get(user=user).count == 0
+
+
+def test_two_concurrent_first_heart_losses_both_count():
+    user = UserFactory()
+
+    results = race(lambda: heart_lose(user=user, now=NOW), lambda: heart_lose(user=user, now=NOW))
+
+    assert sorted(state.count for state in results) == [3, 4]
+    assert Hearts.objects.get(user=user).count == 3
+
+
+def test_two_concurrent_debits_never_overspend_and_the_ledger_matches():
+    user = UserFactory()
+    gems_credit(user=user, amount=50, reason="start")
+
+    results = race(
+        lambda: gems_debit(user=user, amount=30, reason="a"),
+        lambda: gems_debit(user=user, amount=30, reason="b"),
+    )
+
+    assert sorted(type(result).__name__ for result in results) == ["Conflict", "int"]
+    wallet = GemWallet.objects.get(user=user)
+    assert wallet.balance == 20
+    assert sum(GemTransaction.objects.values_list("amount", flat=True)) == 20

@@ -1,0 +1,110 @@
+"""PostgreSQL only: the plan of the due query, and two answers racing for one card.
+
+The plan test loads enough rows for the planner to choose on real statistics (10,000 cards of
+one learner, a tenth of them new and about half of them overdue, 1,000 of each of five others,
+then ANALYZE) rather than forcing its hand with `enable_seqscan = off`: an index scan that needs
+no Sort node is then what the planner picks by cost, as it would on a real database.
+"""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from courses.models import Word
+from gamification.models import XpEvent
+from srs.models import ReviewCard, ReviewLog
+from srs.selectors import due_cards_qs
+from tests.accounts.factories import UserFactory
+from tests.courses.factories import CourseFactory
+from tests.srs.factories import ReviewCardFactory
+
+pytestmark = pytest.mark.postgres
+
+LEARNER_CARDS = 10_000
+OTHER_LEARNERS = 5
+OTHER_CARDS = 1_000
+
+
+def _seed(user, words, now):
+    cards = []
+    for n, word in enumerate(words):
+        seen = n % 10 != 0
+        due = now + timedelta(minutes=(n * 7919 % 200_000) - 100_000)
+        cards.append(
+            ReviewCard(
+                user=user,
+                word=word,
+                due=due,
+                state=2 if seen else 1,
+                step=None if seen else 0,
+                stability=3.0 if seen else None,
+                difficulty=5.0 if seen else None,
+                last_review=due - timedelta(days=3) if seen else None,
+                reps=2 if seen else 0,
+                suspended=n % 97 == 0,
+            )
+        )
+    ReviewCard.objects.bulk_create(cards, batch_size=5000)
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_both_due_queries_are_index_scans_in_due_order_without_a_sort():
+    now = timezone.now()
+    course = CourseFactory()
+    words = Word.objects.bulk_create(
+        [Word(course=course, text=f"w{n}", translations=[f"t{n}"]) for n in range(LEARNER_CARDS)]
+    )
+    learner = UserFactory()
+    _seed(learner, words, now)
+    for _ in range(OTHER_LEARNERS):
+        _seed(UserFactory(), words[:OTHER_CARDS], now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ReviewCard._meta.db_table}")
+
+    for new, index in [(False, "srs_card_due_seen"), (True, "srs_card_due_new")]:
+        plan = _plan(due_cards_qs(user=learner, now=now, new=new).values_list("pk", "due")[:200])
+
+        assert f"Index Scan using {index}" in plan, plan
+        assert "Sort" not in plan, plan
+        assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_racing_for_one_card_review_it_once():
+    learner = UserFactory()
+    card = ReviewCardFactory(user=learner, due=timezone.now() - timedelta(minutes=5))
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def answer():
+        try:
+            client = APIClient()
+            client.force_authenticate(user=learner)
+            barrier.wait()
+            statuses.append(
+                client.post(f"/api/v1/reviews/{card.pk}/answer/", {"rating": 4}).status_code
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=answer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 409]
+    assert ReviewLog.objects.filter(card=card).count() == 1
+    assert XpEvent.objects.filter(user=learner).count() == 1
+    assert ReviewCard.objects.get(pk=card.pk).reps == 1
