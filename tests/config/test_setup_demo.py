@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from rest_framework.test import APIClient
 
 from courses.management.commands import setup_demo
+from courses.models import Course, CourseStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -74,31 +76,36 @@ def test_refuses_with_debug_off_unless_forced(settings, run):
     assert get_user_model().objects.count() == len(setup_demo.DEMO_ACCOUNTS)
 
 
-def test_skips_content_when_the_importer_does_not_exist(debug_on, run, monkeypatch):
-    monkeypatch.setattr(setup_demo, "get_commands", dict)
-
-    assert "Demo content: skipped: there is no `import_course` command" in run()
-
-
 def test_skips_content_when_the_pack_does_not_exist(debug_on, run, monkeypatch, tmp_path):
-    monkeypatch.setattr(setup_demo, "get_commands", lambda: {"import_course": "courses"})
     monkeypatch.setattr(setup_demo, "DEMO_PACK", tmp_path / "missing.json")
 
-    assert "does not exist yet" in run()
+    assert "Demo content: skipped:" in run()
+    assert not Course.objects.exists()
 
 
-def test_imports_the_demo_pack_through_import_course(debug_on, run, monkeypatch, tmp_path):
-    calls = []
-    pack = tmp_path / "pack.json"
-    pack.write_text("{}")
-    monkeypatch.setattr(setup_demo, "get_commands", lambda: {"import_course": "courses"})
-    monkeypatch.setattr(setup_demo, "call_command", lambda *args: calls.append(args))
-    monkeypatch.setattr(setup_demo, "DEMO_PACK", pack)
-
+def test_the_demo_course_is_imported_published_and_seen_by_the_demo_learner(debug_on, run):
     out = run()
 
-    assert calls == [("import_course", str(pack))]
-    assert f"Demo content: imported {pack}" in out
+    assert "Demo content: imported and published" in out
+    course = Course.objects.get()
+    assert (course.status, course.version) == (CourseStatus.PUBLISHED, 1)
+    client = APIClient()
+    token = client.post(
+        "/api/v1/auth/token/",
+        {"email": "learner@example.com", "password": "demo-learner-pass"},
+        format="json",
+    ).json()["access"]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    listed = client.get("/api/v1/courses/").json()["results"]
+    assert [c["slug"] for c in listed] == [course.slug]
+
+
+def test_running_again_keeps_the_published_version(debug_on, run):
+    run()
+    out = run()
+
+    assert "nothing changed" in out
+    assert Course.objects.get().version == 1
 
 
 def test_the_demo_pack_is_where_the_content_engineer_puts_it(settings):

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
-from courses.models import Course, Exercise
+from courses import services
+from courses.models import Course, CourseStatus, Exercise
 from courses.packs import course_pack_export, pack_canonical
+from courses.services import ContentProblem
 from tests.courses.pack_fixtures import (
     HOLA_AUDIO,
     HOLA_IMAGE,
@@ -153,3 +155,42 @@ def test_export_course_to_a_zip_holds_the_pack_and_its_media(tmp_path):
 def test_export_course_refuses_an_unknown_slug():
     with pytest.raises(CommandError, match=r"There is no course with the slug 'nope'\."):
         run("export_course", "nope")
+
+
+def test_import_course_publish_publishes_a_draft_once(tmp_path):
+    path = write_pack(tmp_path / "pack", make_pack())
+
+    out, _ = run("import_course", str(path), "--publish")
+    again, _ = run("import_course", str(path), "--publish")
+
+    course = Course.objects.get(slug="es-from-en")
+    assert (course.status, course.version) == (CourseStatus.PUBLISHED, 1)
+    assert "Published version 1." in out
+    assert "Published" not in again
+
+
+def test_import_course_publish_publishes_a_changed_course_as_a_new_version(tmp_path):
+    run("import_course", str(write_pack(tmp_path / "v1", make_pack())), "--publish")
+    changed = make_pack()
+    changed["course"]["description"] = "Now with more words."
+
+    out, _ = run("import_course", str(write_pack(tmp_path / "v2", changed)), "--publish")
+
+    assert "Published version 2." in out
+    assert Course.objects.get(slug="es-from-en").version == 2
+
+
+def test_import_course_publish_names_what_blocks_publishing(tmp_path, monkeypatch):
+    blocker = ContentProblem("Section 1, Unit 1", "the lesson has no exercises", None)
+    monkeypatch.setattr(services, "course_problems", lambda *, course: [blocker])
+
+    with pytest.raises(CommandError, match=r"not published:\n  .*the lesson has no exercises"):
+        run("import_course", str(write_pack(tmp_path / "pack", make_pack())), "--publish")
+
+    assert Course.objects.get(slug="es-from-en").status == CourseStatus.DRAFT
+
+
+def test_import_course_dry_run_never_publishes(tmp_path):
+    run("import_course", str(write_pack(tmp_path / "pack", make_pack())), "--dry-run", "--publish")
+
+    assert not Course.objects.exists()

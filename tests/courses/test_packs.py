@@ -37,6 +37,7 @@ from courses.packs import (
 )
 from courses.packs.importer import PackImporter
 from courses.packs.validation import SCHEMA_FILE
+from courses.services import course_publish
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import build_course
 from tests.courses.pack_fixtures import (
@@ -800,7 +801,6 @@ def _is_real_ogg(data: bytes) -> bool:
     )
 
 
-@pytest.mark.skipif(not DEMO_PACK.exists(), reason="the demo pack is not in the repository yet")
 def test_the_demo_pack_imports_cleanly_and_is_a_real_course():
     loaded = pack_load_path(DEMO_PACK)
 
@@ -828,15 +828,11 @@ def test_the_demo_pack_imports_cleanly_and_is_a_real_course():
     assert not course_pack_import(pack=loaded.pack, base_dir=loaded.base_dir).changed
 
 
-@pytest.mark.skipif(not DEMO_PACK.exists(), reason="the demo pack is not in the repository yet")
 def test_the_demo_course_passes_the_publish_checks():
-    services = pytest.importorskip("courses.services")
-    if not hasattr(services, "course_publish"):
-        pytest.skip("courses.services.course_publish does not exist yet")
     loaded = pack_load_path(DEMO_PACK)
     course = course_pack_import(pack=loaded.pack, base_dir=loaded.base_dir).course
 
-    services.course_publish(course=course, by=UserFactory())
+    course_publish(course=course, by=UserFactory())
 
     course.refresh_from_db()
     assert course.status == CourseStatus.PUBLISHED

@@ -12,12 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 DEMO_PACK = Path(settings.BASE_DIR) / "courses" / "demo" / "es-from-en" / "pack.json"
-IMPORT_COMMAND = "import_course"
 
 
 @dataclass(frozen=True)
@@ -84,14 +83,12 @@ def demo_account_ensure(*, account: DemoAccount):
 
 
 def demo_content_import(*, pack: Path | None = None) -> str:
-    """Import the demo course pack when both the importer and the pack exist; say what happened."""
+    """Import and publish the demo course pack when there is one; say what happened."""
     pack = pack or DEMO_PACK
-    if IMPORT_COMMAND not in get_commands():
-        return f"skipped: there is no `{IMPORT_COMMAND}` command yet"
     if not pack.is_file():
-        return f"skipped: {pack} does not exist yet"
-    call_command(IMPORT_COMMAND, str(pack))
-    return f"imported {pack}"
+        return f"skipped: {pack} does not exist"
+    call_command("import_course", str(pack), "--publish")
+    return f"imported and published {pack}"
 
 
 class Command(BaseCommand):
