@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from courses.models import Language, Lesson, Section, Unit, Word
 from courses.packs.problems import Path, Problem, place
+from courses.services import prerequisites_find_cycle
 from exercises.media import validate_audio, validate_image
 from exercises.rules import ExerciseSpec, exercise_problems
 from exercises.types import ExerciseType
@@ -264,7 +265,7 @@ class _Checker:
         edges = {slug: [to for to in targets if to in slugs] for slug, targets in edges.items()}
         # Each pass reports one cycle and cuts it, so independent cycles are all reported.
         for _ in range(sum(len(targets) for targets in edges.values())):
-            cycle = find_cycle(edges)
+            cycle = prerequisites_find_cycle(edges)
             if cycle is None:
                 return
             steps = list(itertools.pairwise(cycle))
@@ -392,34 +393,6 @@ def prerequisite_edges(lessons) -> tuple[dict[str, list[str]], dict[str, set[str
             edges[slug] = [previous] if previous else []
         previous = slug
     return edges, explicit
-
-
-def find_cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
-    """A cycle of the graph as [a, b, ..., a], or None; deterministic (follows the given order)."""
-    done: set[str] = set()
-    for root in edges:
-        if root in done:
-            continue
-        trail: list[str] = []
-        on_trail: dict[str, int] = {}
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(edges.get(root, ())))]
-        trail.append(root)
-        on_trail[root] = 0
-        while stack:
-            node, targets = stack[-1]
-            target = next(targets, None)
-            if target is None:
-                stack.pop()
-                trail.pop()
-                del on_trail[node]
-                done.add(node)
-            elif target in on_trail:
-                return [*trail[on_trail[target] :], target]
-            elif target not in done:
-                on_trail[target] = len(trail)
-                trail.append(target)
-                stack.append((target, iter(edges.get(target, ()))))
-    return None
 
 
 # --- schema messages ------------------------------------------------------------------------
