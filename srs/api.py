@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from srs import exercises, selectors, services
+from srs import selectors, services
 from srs.serializers import (
     AnswerInputSerializer,
     AnswerOutputSerializer,
@@ -28,19 +28,9 @@ class DueApi(APIView):
     def get(self, request: Request) -> Response:
         query = DueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        queue = selectors.due_queue(user=request.user, now=timezone.now())
-        cards = selectors.cards_with_words(queue.card_ids[: query.validated_data["limit"]])
-        built = exercises.exercises_build(cards)
-        results = [
-            {"card": card.pk, "word": card.word, "exercise": built[card.pk].as_payload()}
-            for card in cards
-        ]
-        body = {
-            "count": len(queue.card_ids),
-            "new_left": queue.new_left,
-            "reviews_left": queue.reviews_left,
-            "results": results,
-        }
+        body = selectors.due_reviews_get(
+            user=request.user, limit=query.validated_data["limit"], now=timezone.now()
+        )
         return Response(DueOutputSerializer(body).data)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from srs.exercises import exercises_build
 from srs.models import ReviewCard, ReviewLog, ReviewSettings
 
 
@@ -116,6 +117,22 @@ def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
     cards = ReviewCard.objects.filter(pk__in=card_ids).select_related("word")
     by_id = {card.pk: card for card in cards}
     return [by_id[pk] for pk in card_ids if pk in by_id]
+
+
+def due_reviews_get(*, user, limit: int, now: datetime | None = None) -> dict:
+    """`GET reviews/due/`: the day's queue and its first `limit` cards, each with its exercise."""
+    queue = due_queue(user=user, now=now)
+    cards = cards_with_words(queue.card_ids[:limit])
+    built = exercises_build(cards)
+    return {
+        "count": len(queue.card_ids),
+        "new_left": queue.new_left,
+        "reviews_left": queue.reviews_left,
+        "results": [
+            {"card": card.pk, "word": card.word, "exercise": built[card.pk].as_payload()}
+            for card in cards
+        ],
+    }
 
 
 def review_forecast(*, user, days: int, now: datetime | None = None) -> list[ForecastDay]:
