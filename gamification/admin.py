@@ -65,7 +65,7 @@ class StreakAdmin(ReadOnlyAdmin):
     def streak_now(self, obj: Streak) -> int:
         # The stored `current` stands until the next lesson; a missed day shows here at once.
         today = local_date(user=obj.user, at=timezone.now())
-        return streak_state(obj, today=today).current
+        return streak_state(obj, today=today, zone=obj.user.zone).current
 
 
 @admin.register(Hearts)

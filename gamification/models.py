@@ -100,6 +100,8 @@ class Streak(models.Model):
 
     `current` is the streak on `last_active_date`; a reader must still check that day is today or
     yesterday (see `selectors.streak_get`), because nothing rewrites the row when a day is missed.
+    `last_active_at` keeps the instant as well, so that after a change of time zone the last
+    activity can be placed on the learner's new calendar.
     """
 
     user = models.OneToOneField(
@@ -108,6 +110,9 @@ class Streak(models.Model):
     current = models.PositiveIntegerField(default=0)
     longest = models.PositiveIntegerField(default=0)
     last_active_date = models.DateField(null=True, blank=True)
+    last_active_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The latest completed lesson, in UTC.")
+    )
 
     class Meta:
         verbose_name = _("streak")

@@ -5,7 +5,7 @@ last write, and these functions say what is true at `now`.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -115,15 +115,31 @@ def local_date(*, user, at: datetime) -> date:
     return at.astimezone(user.zone).date()
 
 
-def streak_state(streak: Streak | None, *, today: date) -> StreakState:
+def streak_last_active_day(streak: Streak, *, zone: tzinfo) -> date | None:
+    """The day the streak was last kept up, as the learner's calendar in `zone` sees it.
+
+    That is the stored day, or the day the latest activity falls on in `zone` when that is later:
+    after a move east the dates jump ahead, and a learner active in Honolulu on Monday evening
+    who wakes up in Auckland on Wednesday was active yesterday, 13 hours ago, not two days ago.
+    """
+    last = streak.last_active_date
+    if streak.last_active_at is not None:
+        seen_here = streak.last_active_at.astimezone(zone).date()
+        if last is None or seen_here > last:
+            return seen_here
+    return last
+
+
+def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakState:
+    """The streak on `today`, a day of the learner's calendar in `zone`."""
     if streak is None or streak.last_active_date is None:
         return StreakState(current=0, longest=0, extended_today=False, broken=False)
-    last = streak.last_active_date
-    if last >= today - timedelta(days=1):
+    if streak_last_active_day(streak, zone=zone) >= today - timedelta(days=1):
         return StreakState(
             current=streak.current,
             longest=streak.longest,
-            extended_today=last >= today,
+            # Only the stored day says whether today's lesson already extended the streak.
+            extended_today=streak.last_active_date >= today,
             broken=False,
         )
     return StreakState(current=0, longest=streak.longest, extended_today=False, broken=True)
@@ -132,7 +148,7 @@ def streak_state(streak: Streak | None, *, today: date) -> StreakState:
 def streak_get(*, user, now: datetime | None = None) -> StreakState:
     """The streak as of the learner's local day at `now`, whether or not a rollover job ran."""
     today = local_date(user=user, at=now or timezone.now())
-    return streak_state(Streak.objects.filter(user=user).first(), today=today)
+    return streak_state(Streak.objects.filter(user=user).first(), today=today, zone=user.zone)
 
 
 # --- Everything at once ------------------------------------------------------------------------
@@ -162,7 +178,7 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
     )
     learner_stats = _one_to_one(loaded, "learner_stats")
     wallet = _one_to_one(loaded, "gem_wallet")
-    streak = streak_state(_one_to_one(loaded, "streak"), today=today)
+    streak = streak_state(_one_to_one(loaded, "streak"), today=today, zone=user.zone)
     hearts = hearts_state(_one_to_one(loaded, "hearts"), now=now)
     xp_today = loaded.xp_today or 0
     return Stats(
@@ -227,6 +243,7 @@ def gamification_export(*, user) -> dict:
                 "current": streak.current,
                 "longest": streak.longest,
                 "last_active_date": _iso(streak.last_active_date),
+                "last_active_at": _iso(streak.last_active_at),
             }
             if streak
             else None

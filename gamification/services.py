@@ -8,7 +8,7 @@ The reads (`hearts_get`, `streak_get`, `stats_get`) live in `selectors` and are 
 here too, so a caller finds the whole interface in one module.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -38,6 +38,7 @@ from gamification.selectors import (
     local_date,
     stats_get,
     streak_get,
+    streak_last_active_day,
 )
 
 __all__ = [
@@ -150,25 +151,33 @@ def streak_record_activity(*, user, at: datetime) -> StreakState:
 
     The first activity of a local day extends the streak (by one after an active yesterday, to
     one after a gap, reported as broken); later ones that day, or late ones for an earlier day,
-    change nothing.
+    change nothing. Yesterday is judged on the learner's current calendar (see
+    `selectors.streak_last_active_day`), so a change of time zone alone never breaks a streak.
     """
-    day = local_date(user=user, at=_aware(at))
+    at = _aware(at)
+    day = local_date(user=user, at=at)
     with transaction.atomic():
         streak, _ = Streak.objects.select_for_update().get_or_create(user=user)
+        previous = streak_last_active_day(streak, zone=user.zone)
         last = streak.last_active_date
+        if streak.last_active_at is None or at > streak.last_active_at:
+            streak.last_active_at = at
+        # Extending needs a day after the stored one, whatever the zone, so hopping time zones
+        # cannot count one day twice.
         if last is not None and last >= day:
+            streak.save(update_fields=["last_active_at"])
             return StreakState(
                 current=streak.current,
                 longest=streak.longest,
                 extended_today=False,
                 broken=False,
             )
-        continued = last is not None and (day - last).days == 1
-        broken = last is not None and not continued
+        continued = previous is not None and previous >= day - timedelta(days=1)
+        broken = previous is not None and not continued
         streak.current = streak.current + 1 if continued else 1
         streak.longest = max(streak.longest, streak.current)
         streak.last_active_date = day
-        streak.save(update_fields=["current", "longest", "last_active_date"])
+        streak.save(update_fields=["current", "longest", "last_active_date", "last_active_at"])
     return StreakState(
         current=streak.current, longest=streak.longest, extended_today=True, broken=broken
     )

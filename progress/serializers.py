@@ -63,7 +63,32 @@ class SessionAnswerInputSerializer(serializers.Serializer):
             raise serializers.ValidationError("The answer must be a JSON object.")
         if len(json.dumps(value)) > MAX_ANSWER_JSON_CHARS:
             raise serializers.ValidationError("The answer is too long.")
+        if not _storable(value):
+            raise serializers.ValidationError(
+                "The answer may not contain NUL characters or unpaired surrogates."
+            )
         return value
+
+
+def _storable(value) -> bool:
+    """Whether every string in the JSON value, keys included, fits PostgreSQL's jsonb, which
+    refuses NUL and lone surrogates (valid JSON escapes both): stored as is, they would fail."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 class SessionAnswerOutputSerializer(serializers.Serializer):

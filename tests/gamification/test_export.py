@@ -57,7 +57,12 @@ def test_the_export_holds_every_gamification_row_of_the_learner(active_user):
         }
     ]
     assert exported["daily_xp"] == [{"date": "2025-03-10", "xp": 10}]
-    assert exported["streak"] == {"current": 1, "longest": 1, "last_active_date": "2025-03-10"}
+    assert exported["streak"] == {
+        "current": 1,
+        "longest": 1,
+        "last_active_date": "2025-03-10",
+        "last_active_at": "2025-03-10T12:00:00+00:00",
+    }
     assert exported["hearts"] == {"count": 4, "refill_anchor": "2025-03-10T12:00:00+00:00"}
     assert exported["gem_wallet"] == {"balance": 20}
     assert [(row["amount"], row["reason"]) for row in exported["gem_transactions"]] == [

@@ -110,6 +110,52 @@ def test_a_learner_west_of_utc_two_evenings_in_one_utc_day_are_two_local_days():
     assert state.current == 2
 
 
+# Honolulu is UTC-10 and Auckland UTC+13 in March: flying from one to the other skips a date.
+HONOLULU_MONDAY_EVENING = datetime(2025, 3, 11, 6, 0, tzinfo=UTC)  # 20:00 on the 10th local
+AUCKLAND_WEDNESDAY_MORNING = datetime(2025, 3, 11, 19, 0, tzinfo=UTC)  # 08:00 on the 12th local
+
+
+def _moves_to(learner, zone: str) -> None:
+    learner.timezone = zone
+    learner.save(update_fields=["timezone"])
+
+
+def test_a_move_east_across_the_date_line_keeps_a_streak_kept_up_every_day():
+    learner = UserFactory(timezone="Pacific/Honolulu")
+    streak_record_activity(user=learner, at=HONOLULU_MONDAY_EVENING)
+    _moves_to(learner, "Pacific/Auckland")
+
+    # 13 hours later, though the dates say Monday then Wednesday.
+    read = streak_get(user=learner, now=AUCKLAND_WEDNESDAY_MORNING)
+    state = streak_record_activity(user=learner, at=AUCKLAND_WEDNESDAY_MORNING)
+
+    assert (read.current, read.broken) == (1, False)
+    assert (state.current, state.extended_today, state.broken) == (2, True, False)
+
+
+def test_a_move_east_still_breaks_the_streak_after_a_day_really_missed():
+    learner = UserFactory(timezone="Pacific/Honolulu")
+    streak_record_activity(user=learner, at=HONOLULU_MONDAY_EVENING)
+    _moves_to(learner, "Pacific/Auckland")
+
+    state = streak_record_activity(user=learner, at=AUCKLAND_WEDNESDAY_MORNING + DAY)
+
+    assert (state.current, state.broken) == (1, True)
+
+
+def test_a_move_west_across_the_date_line_counts_no_day_twice():
+    learner = UserFactory(timezone="Pacific/Auckland")
+    streak_record_activity(user=learner, at=AUCKLAND_WEDNESDAY_MORNING)  # Wednesday the 12th
+    _moves_to(learner, "Pacific/Honolulu")
+
+    # 09:00 on Wednesday the 12th in Honolulu: that day has been counted already.
+    same_day = streak_record_activity(user=learner, at=AUCKLAND_WEDNESDAY_MORNING + DAY)
+    next_day = streak_record_activity(user=learner, at=AUCKLAND_WEDNESDAY_MORNING + 2 * DAY)
+
+    assert (same_day.current, same_day.extended_today) == (1, False)
+    assert (next_day.current, next_day.broken) == (2, False)
+
+
 def test_reading_the_streak_the_next_day_keeps_it_without_extending_it(user):
     streak_record_activity(user=user, at=MONDAY_NOON)
     streak_record_activity(user=user, at=MONDAY_NOON + DAY)

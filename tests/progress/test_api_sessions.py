@@ -1,6 +1,7 @@
 """Starting a lesson session and answering its exercises: POST lessons/{id}/sessions/ and
 POST sessions/{id}/answers/."""
 
+import json
 import uuid
 
 import pytest
@@ -283,6 +284,34 @@ def test_a_malformed_answer_is_400_invalid_answer_and_writes_nothing(
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_answer"
+    assert not SessionAnswer.objects.exists()
+    assert hearts_get(user=user).count == settings.HEARTS_MAX
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": "Good\u0000 morning"},
+        {"text": "Good morning\ud800"},
+        {"text": "Good morning", "typed_in\u0000": 1200},
+        {"text": "Good morning", "keys": ["\udfff"]},
+    ],
+    ids=["nul", "lone-surrogate", "nul-in-a-key", "lone-surrogate-nested"],
+)
+def test_an_answer_postgresql_cannot_store_is_400_and_writes_nothing(
+    learner, user, session, payload
+):
+    # Valid JSON that jsonb refuses: stored as is, it was a 500 on PostgreSQL.
+    exercise_id, _ = _first(session)
+    body = json.dumps({"exercise": exercise_id, "answer": payload})  # escapes the surrogates
+
+    response = learner.client.post(
+        f"/api/v1/sessions/{session['id']}/answers/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "answer" in response.json()["error"]["fields"]
     assert not SessionAnswer.objects.exists()
     assert hearts_get(user=user).count == settings.HEARTS_MAX
 
