@@ -4,15 +4,25 @@ A learner's day is the calendar day in `user.timezone`; it is turned into a UTC 
 every query compares stored UTC datetimes with that range.
 """
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from srs.exercises import exercises_build
-from srs.models import ReviewCard, ReviewLog, ReviewSettings
+from srs.models import DailyReviewSession, ReviewCard, ReviewLog, ReviewSettings
+
+logger = logging.getLogger(__name__)
+
+# Rows of (id, time zone, reminder hour, last session date) fetched per round trip by the hourly
+# job's scan of the learners: four small columns, so a large chunk costs little memory.
+MORNING_SCAN_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,48 @@ def review_forecast(*, user, days: int, now: datetime | None = None) -> list[For
         if day in counts:
             counts[day] += row["count"]
     return [ForecastDay(date=day, count=count) for day, count in counts.items()]
+
+
+def morning_learner_batches(*, now: datetime, size: int) -> Iterator[list[int]]:
+    """Ids, `size` at a time, of the active learners with cards whose reminder hour has come on
+    their local clock and who have no review session for their local today yet.
+
+    One streamed query of plain values whatever the number of learners, no query per learner:
+    the time zone arithmetic runs here, on each row's zone name. A learner whose zone this
+    server's tz database does not know is logged and passed over, never a stop to the rest.
+    """
+    now = _aware(now)
+    default_hour = ReviewSettings._meta.get_field("reminder_hour").default
+    last_session = (
+        DailyReviewSession.objects.filter(user=OuterRef("pk"))
+        .order_by("-local_date")
+        .values("local_date")[:1]
+    )
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(ReviewCard.objects.filter(user=OuterRef("pk"))))
+        .annotate(last_session_date=Subquery(last_session))
+        .order_by("pk")
+        .values_list("pk", "timezone", "review_settings__reminder_hour", "last_session_date")
+    )
+    batch: list[int] = []
+    for pk, zone_name, reminder_hour, last_session_date in rows.iterator(MORNING_SCAN_CHUNK):
+        try:
+            local_now = now.astimezone(ZoneInfo(zone_name))
+        except (ZoneInfoNotFoundError, ValueError):
+            logger.error("Learner %s has an unknown time zone %r", pk, zone_name)
+            continue
+        if last_session_date is not None and last_session_date >= local_now.date():
+            continue
+        if local_now.hour < (default_hour if reminder_hour is None else reminder_hour):
+            continue
+        batch.append(pk)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _iso(value) -> str | None:

@@ -74,12 +74,22 @@ class DueOutputSerializer(serializers.Serializer):
 # --- Answer ------------------------------------------------------------------------------------
 
 
+class RatingField(serializers.ChoiceField):
+    """A rating is the JSON integer 1 to 4: ChoiceField alone compares choices as strings, so it
+    would take "3" too (and bind clients to a leniency the contract never promised)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class AnswerInputSerializer(serializers.Serializer):
     answer = serializers.JSONField(
         required=False,
         help_text='As in lessons: {"text": "..."}, or {"option": "<id>"} for multiple_choice.',
     )
-    rating = serializers.ChoiceField(
+    rating = RatingField(
         choices=Rating.choices, required=False, help_text="1 Again, 2 Hard, 3 Good, 4 Easy."
     )
     duration_ms = serializers.IntegerField(

@@ -15,7 +15,6 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, NotFound
@@ -40,7 +39,7 @@ from srs.models import (
     ReviewSettings,
 )
 from srs.scheduling import check_parameters, fsrs_review
-from srs.selectors import due_queue, local_day, review_settings_get
+from srs.selectors import due_queue, local_day, morning_learner_batches, review_settings_get
 
 __all__ = [
     "REVIEW_XP",
@@ -49,6 +48,7 @@ __all__ = [
     "card_review",
     "cards_introduce",
     "daily_reviews_prepare",
+    "daily_session_prepare",
     "rating_for",
     "review_settings_update",
 ]
@@ -56,10 +56,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 REVIEW_XP = 1
-# Learners loaded per round trip by the hourly job. Each costs a handful of queries of its own
-# (the queue, the session row, perhaps the stats), so a larger batch only saves the one query that
-# loads the batch, while holding more rows in memory; 500 keeps that query well under a second.
-USER_BATCH_SIZE = 500
+# Learners per batch of the morning job (one Celery task each, see srs.tasks). Each learner costs
+# about ten queries and perhaps an email and a push, so 200 take well under a minute even with a
+# slow mail server: far inside the task time limit, however many learners wake in the same hour.
+LEARNERS_PER_BATCH = 200
 
 
 def _aware(at: datetime | None) -> datetime:
@@ -376,18 +376,25 @@ def _reminder_send(*, user, size: int) -> None:
     title = "Your words are waiting"
     body = f"You have {size} word{'s' if size != 1 else ''} to review today."
     send_mail(title, body, None, [user.email])
-    notifications.send_push(user, title, body)
+    try:
+        notifications.send_push(user, title, body)
+    except Exception:
+        # The mail has gone: rolling the session back now would send it again on the next run.
+        logger.exception("Could not push today's reminder to learner %s", user.pk)
 
 
-def daily_session_prepare(*, user, now: datetime | None = None) -> DailyReviewSession | None:
+def daily_session_prepare(
+    *, user, now: datetime | None = None, settings: ReviewSettings | None = None
+) -> DailyReviewSession | None:
     """Builds the learner's session for today (the queue snapshot) and sends today's reminder
     when it is due; None when the learner's morning has not come yet or today's session exists.
 
-    Everything in one transaction: a reminder that fails to send rolls its session back, so the
-    next run tries again; one that was sent is marked, so no run sends it twice.
+    Everything in one transaction: a reminder mail that fails to send rolls its session back, so
+    the next run tries again; one that was sent is marked, so no run sends it twice. The push
+    comes after the mail and is not retried: a failed push is logged and the session kept.
     """
     now = _aware(now)
-    settings = review_settings_get(user=user)
+    settings = settings or review_settings_get(user=user)
     local_now = now.astimezone(user.zone)
     if local_now.hour < settings.reminder_hour:
         return None
@@ -414,34 +421,36 @@ def daily_session_prepare(*, user, now: datetime | None = None) -> DailyReviewSe
     return session
 
 
-def daily_reviews_prepare(*, now: datetime | None = None) -> PrepareResult:
-    """The hourly job: today's session and reminder for every learner with cards whose local
-    morning has come and who has no session for today yet."""
+def daily_reviews_prepare(
+    *, user_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> PrepareResult:
+    """Today's session and reminder for each of `user_ids` (by default every learner whose
+    morning has come: `srs.selectors.morning_learner_batches`). Learners whose morning has not
+    come, or who have today's session already, are passed over, so a batch run late or twice
+    does no harm."""
     now = _aware(now)
-    last_session = (
-        DailyReviewSession.objects.filter(user=OuterRef("pk"))
-        .order_by("-local_date")
-        .values("local_date")[:1]
-    )
-    learners = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Exists(ReviewCard.objects.filter(user=OuterRef("pk"))))
-        .annotate(last_session_date=Subquery(last_session))
-        .order_by("pk")
-    )
+    if user_ids is None:
+        batches = morning_learner_batches(now=now, size=LEARNERS_PER_BATCH)
+    else:
+        batches = [list(user_ids)]
     created = sent = 0
-    for user in learners.iterator(chunk_size=USER_BATCH_SIZE):
-        today = now.astimezone(user.zone).date()
-        if user.last_session_date is not None and user.last_session_date >= today:
-            continue
-        try:
-            session = daily_session_prepare(user=user, now=now)
-        except Exception:
-            # One learner's failure (a mail server refusing an address) must not stop the rest.
-            logger.exception("Could not prepare today's reviews of learner %s", user.pk)
-            continue
-        if session is not None:
-            created += 1
-            sent += session.reminder_sent_at is not None
+    for batch in batches:
+        learners = (
+            get_user_model()
+            .objects.filter(pk__in=batch, is_active=True)
+            .select_related("review_settings")
+            .order_by("pk")
+        )
+        for user in learners:
+            # select_related caches a missing settings row too: no query for the defaults.
+            settings = getattr(user, "review_settings", None) or ReviewSettings(user=user)
+            try:
+                session = daily_session_prepare(user=user, now=now, settings=settings)
+            except Exception:
+                # One learner's failure (a mail server refusing an address) must not stop the rest.
+                logger.exception("Could not prepare today's reviews of learner %s", user.pk)
+                continue
+            if session is not None:
+                created += 1
+                sent += session.reminder_sent_at is not None
     return PrepareResult(sessions_created=created, reminders_sent=sent)

@@ -180,6 +180,13 @@ def test_answering_a_suspended_card_is_409(auth_client, user, answer_url):
         {"rating": 0},
         {"rating": 5},
         {"rating": "good"},
+        {"rating": "3"},
+        {"rating": 3.0},
+        {"rating": 3.5},
+        {"rating": True},
+        {"rating": None},
+        {"answer": None},
+        {"answer": ["text", "x"]},
         {"rating": 3, "duration_ms": -1},
     ],
 )

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
@@ -83,3 +84,35 @@ def test_forecast_refuses_days_outside_one_to_365(api_client, learner, days):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     assert "days" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "today", "day_hours"),
+    [
+        ("America/New_York", date(2025, 3, 9), 23),  # clocks go forward at 02:00
+        ("America/New_York", date(2025, 11, 2), 25),  # and back at 02:00
+        ("Australia/Lord_Howe", date(2025, 10, 5), 23.5),  # forward by half an hour
+        ("Australia/Lord_Howe", date(2025, 4, 6), 24.5),  # back by half an hour
+    ],
+)
+def test_forecast_days_follow_the_local_clock_across_a_dst_change(
+    api_client, zone, today, day_hours
+):
+    user = UserFactory(timezone=zone)
+    api_client.force_authenticate(user=user)
+    start, end = (
+        datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        for day in (today, today + timedelta(days=1))
+    )
+    assert (end - start).total_seconds() == day_hours * 3600  # the day really is that long
+    _card(user, start + timedelta(minutes=1))  # already due: today
+    _card(user, end - timedelta(microseconds=1))  # the day's last instant: today
+    _card(user, end)  # tomorrow's first instant
+
+    with freeze_time(start + timedelta(minutes=5)):
+        body = api_client.get(URL, {"days": 2}).json()
+
+    assert [(row["date"], row["count"]) for row in body["results"]] == [
+        (today.isoformat(), 2),
+        ((today + timedelta(days=1)).isoformat(), 1),
+    ]

@@ -6,10 +6,11 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
+from accounts.models import User
 from gamification.services import award_xp
 from srs.models import DailyReviewSession, ReviewSettings
 from srs.services import daily_reviews_prepare
-from srs.tasks import morning_reviews
+from srs.tasks import morning_reviews, morning_reviews_batch
 from tests.accounts.factories import UserFactory
 from tests.srs.factories import ReviewCardFactory, ReviewLogFactory
 
@@ -191,10 +192,102 @@ def test_the_task_runs_the_job_with_the_current_time():
     learner = _learner("Europe/London")
 
     with freeze_time(_at(9)):
-        result = morning_reviews.delay().get()
+        batches = morning_reviews.delay().get()
 
-    assert result == {"sessions_created": 1, "reminders_sent": 1}
+    assert batches == 1
     assert _recipients() == [learner.email]
+    assert DailyReviewSession.objects.get(user=learner).reminder_sent_at == _at(9)
+
+
+def test_the_task_hands_the_learners_to_one_task_per_batch(monkeypatch):
+    learners = [_learner("Europe/London") for _ in range(5)]
+    _learner("America/New_York")  # 05:00 there: not yet
+    monkeypatch.setattr("srs.tasks.LEARNERS_PER_BATCH", 2)
+    batches = []
+    run_batch = morning_reviews_batch.run
+
+    def record(user_ids):
+        batches.append(user_ids)
+        return run_batch(user_ids)
+
+    monkeypatch.setattr(morning_reviews_batch, "run", record)
+
+    with freeze_time(_at(9)):
+        count = morning_reviews.delay().get()
+
+    assert count == 3
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert sorted(pk for batch in batches for pk in batch) == [user.pk for user in learners]
+    assert _recipients() == sorted(user.email for user in learners)
+
+
+def test_a_batch_run_again_sends_nothing_twice():
+    learner = _learner("Europe/London")
+
+    with freeze_time(_at(9)):
+        first = morning_reviews_batch.delay([learner.pk]).get()
+        second = morning_reviews_batch.delay([learner.pk]).get()
+
+    assert first == {"sessions_created": 1, "reminders_sent": 1}
+    assert second == {"sessions_created": 0, "reminders_sent": 0}
+    assert len(mail.outbox) == 1
+
+
+def refuse_push(*, user, title, body):
+    raise ConnectionError("the push provider is down")
+
+
+def test_a_failing_push_after_the_mail_keeps_the_session_so_the_mail_is_not_sent_again(settings):
+    learner = _learner("Europe/London")
+    settings.SRS_PUSH_BACKEND = "tests.srs.test_job.refuse_push"
+
+    first = daily_reviews_prepare(now=_at(9))
+    second = daily_reviews_prepare(now=_at(10))
+
+    assert (first.sessions_created, first.reminders_sent) == (1, 1)
+    assert (second.sessions_created, second.reminders_sent) == (0, 0)
+    assert _recipients() == [learner.email]
+    assert DailyReviewSession.objects.get(user=learner).reminder_sent_at == _at(9)
+
+
+def test_a_learner_with_an_unknown_time_zone_does_not_stop_the_job():
+    lost = _learner("Europe/London")
+    User.objects.filter(pk=lost.pk).update(timezone="Mars/Olympus_Mons")
+    learner = _learner("Europe/London")
+
+    result = daily_reviews_prepare(now=_at(9))
+
+    assert (result.sessions_created, result.reminders_sent) == (1, 1)
+    assert _recipients() == [learner.email]
+
+
+@pytest.mark.parametrize("learners", [3, 30])
+def test_the_hourly_scan_costs_one_query_however_many_learners_wait_for_morning(
+    learners, django_assert_max_num_queries
+):
+    for n in range(learners):
+        _learner("America/Los_Angeles", due_cards=1, **({"reminder_hour": 9} if n % 2 else {}))
+
+    with django_assert_max_num_queries(1):
+        result = daily_reviews_prepare(now=_at(9))  # 02:00 in Los Angeles
+
+    assert result.sessions_created == 0
+
+
+@pytest.mark.parametrize("learners", [3, 30])
+def test_preparing_a_batch_reads_settings_without_a_query_per_learner(
+    learners, django_assert_max_num_queries
+):
+    users = [
+        _learner("Europe/London", due_cards=1, **({"reminder_hour": 11} if n % 2 else {}))
+        for n in range(learners)
+    ]
+
+    # Loading the batch and its settings is one query; at 07:00 in London no one is due yet.
+    with django_assert_max_num_queries(1):
+        result = daily_reviews_prepare(user_ids=[u.pk for u in users], now=_at(6))
+
+    assert result.sessions_created == 0
 
 
 def test_the_job_is_scheduled_hourly_at_minute_zero_by_a_migration():

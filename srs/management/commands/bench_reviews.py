@@ -18,7 +18,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -59,8 +59,9 @@ class Command(BaseCommand):
     def handle(self, *args, cards, runs, batch_size, keep, **options):
         small, large = cards
         if not 0 < small <= large:
-            self.stderr.write("--cards needs 0 < SMALL <= LARGE.")
-            return
+            raise CommandError("--cards needs 0 < SMALL <= LARGE.")
+        if runs < 1 or batch_size < 1:
+            raise CommandError("--runs and --batch-size need at least 1.")
         self.stdout.write(f"Database: {connection.vendor}; cards: {small:,} and {large:,}")
         try:
             with transaction.atomic():
