@@ -8,6 +8,7 @@ password change or the account's deletion. A token without a session id was not 
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
@@ -39,11 +40,13 @@ class SessionJWTAuthentication(JWTAuthentication):
             raise _refused()
         return token
 
-    def get_user(self, validated_token: Token) -> User:
+    def authenticate(self, request: Request) -> tuple[User, Token] | None:
         try:
-            return super().get_user(validated_token)
-        except AuthenticationFailed as exc:  # InvalidToken is one too
-            detail = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+            return super().authenticate(request)
+        except AuthenticationFailed as exc:  # simplejwt's, such as a malformed header or no user
+            if not isinstance(exc.detail, dict):
+                raise
+            detail = exc.detail
             raise AuthenticationFailed(
                 str(detail.get("detail", "")) or None,
                 code=str(detail.get("code", AccountsErrorCode.TOKEN_NOT_VALID)),

@@ -146,13 +146,39 @@ def user_sessions_revoke(*, user: User) -> None:
         session_revoke(sid=sid)
 
 
+# One short transaction per batch, so a large backlog never holds the token tables for long.
+EXPIRED_TOKENS_PER_BATCH = 1000
+
+
+def tokens_expired_flush() -> int:
+    """Deletes refresh tokens past their expiry, with their blacklist rows; returns how many.
+
+    Every login and every rotation records a token, and past its expiry one can be neither used
+    nor revoked: kept, they would pile up without end (simplejwt's `flushexpiredtokens`, in
+    batches).
+    """
+    deleted = 0
+    while True:
+        ids = list(
+            OutstandingToken.objects.filter(expires_at__lte=now())
+            .order_by("pk")
+            .values_list("pk", flat=True)[:EXPIRED_TOKENS_PER_BATCH]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            _, per_model = OutstandingToken.objects.filter(pk__in=ids).delete()
+        deleted += per_model.get(OutstandingToken._meta.label, 0)
+
+
 # --- Logging in --------------------------------------------------------------------------------
 
 
 def _logged_in(*, user: User) -> dict[str, str]:
-    if jwt_settings.UPDATE_LAST_LOGIN:
-        update_last_login(None, user)
-    return user_token_pair(user=user)
+    with transaction.atomic():
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, user)
+        return user_token_pair(user=user)
 
 
 def user_login(*, email: str, password: str, client_ip: str | None) -> dict[str, str]:
@@ -358,7 +384,9 @@ def social_login(
     }
     try:
         sociallogin = social_provider.verify_token(request, token)
-    except DjangoValidationError as exc:
+    # allauth reads the key id and algorithm from the token's unverified header by indexing
+    # (`header["kid"]`), so a crafted id_token without them escapes as a KeyError.
+    except (DjangoValidationError, LookupError, TypeError) as exc:
         raise ApplicationError(
             "The provider did not accept the token.",
             code=AccountsErrorCode.SOCIAL_TOKEN_INVALID,

@@ -5,7 +5,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -71,6 +71,18 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return _validation_response(as_serializer_error(exc))
+    if isinstance(exc, SuspiciousOperation):
+        # What Django answers 400 to (too many query fields, say) is caught here first when a
+        # DRF view meets it; logged as Django would, on the security logger.
+        request = context.get("request")
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(
+            str(exc),
+            exc_info=exc,
+            extra={"status_code": 400, "request": getattr(request, "_request", request)},
+        )
+        return Response(
+            error_body("bad_request", _DEFAULT_MESSAGES[400]), status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -103,3 +103,19 @@ def test_registering_is_throttled_by_the_register_scope(api_client, payload, mon
     assert_error(response, 429, "throttled")
     assert response.headers["Retry-After"]
     assert not User.objects.filter(email="ana9@example.com").exists()
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_register_throttle(
+    api_client, payload, monkeypatch
+):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"register": "2/hour"})
+    for n in range(2):
+        api_client.post(
+            URL, {**payload, "email": f"ana{n}@example.com"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        )
+
+    response = api_client.post(
+        URL, {**payload, "email": "ana9@example.com"}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+
+    assert_error(response, 429, "throttled")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import ProtectedError
 from django.utils.timezone import now
 from freezegun import freeze_time
@@ -17,11 +17,14 @@ from accounts.registry import exporter_register, exporter_unregister
 from accounts.selectors import session_is_revoked
 from accounts.services import (
     token_refresh,
+    tokens_expired_flush,
     user_erase,
+    user_login,
     user_register,
     user_sessions_revoke,
     user_token_pair,
 )
+from accounts.tasks import expired_tokens_flush
 from config.api.errors import ApplicationError
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import claims
@@ -98,6 +101,61 @@ def test_a_revocation_lasts_the_refresh_lifetime(user, settings):
 
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()
     assert cache.set.call_args.kwargs["timeout"] == lifetime
+
+
+def test_a_login_that_fails_to_record_its_token_leaves_the_last_login_alone(user, password):
+    with (
+        mock.patch("accounts.services._outstand", side_effect=DatabaseError("down")),
+        pytest.raises(DatabaseError),
+    ):
+        user_login(email=user.email, password=password, client_ip="10.0.0.1")
+
+    user.refresh_from_db()
+    assert user.last_login is None
+
+
+def _expired_pairs(user, settings, count: int) -> list[dict[str, str]]:
+    with freeze_time(now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] - timedelta(days=1)):
+        return [user_token_pair(user=user) for _ in range(count)]
+
+
+def test_flushing_deletes_expired_tokens_and_their_blacklist_rows(user, settings):
+    expired = _expired_pairs(user, settings, 2)
+    RefreshToken(expired[0]["refresh"], verify=False).blacklist()
+    live = user_token_pair(user=user)
+
+    assert tokens_expired_flush() == 2
+
+    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [live["refresh"]]
+    assert not BlacklistedToken.objects.exists()
+
+
+def test_flushing_works_through_a_backlog_in_batches(user, settings, monkeypatch):
+    monkeypatch.setattr("accounts.services.EXPIRED_TOKENS_PER_BATCH", 2)
+    _expired_pairs(user, settings, 5)
+
+    assert tokens_expired_flush() == 5
+    assert not OutstandingToken.objects.exists()
+
+
+def test_flushing_twice_changes_nothing_the_second_time(user, settings):
+    _expired_pairs(user, settings, 1)
+    user_token_pair(user=user)
+    tokens_expired_flush()
+
+    assert tokens_expired_flush() == 0
+    assert OutstandingToken.objects.count() == 1
+
+
+def test_the_flush_task_runs_daily_from_the_beat_schedule(user, settings):
+    from django_celery_beat.models import PeriodicTask
+
+    _expired_pairs(user, settings, 1)
+
+    task = PeriodicTask.objects.select_related("crontab").get(task=expired_tokens_flush.name)
+    assert (task.crontab.day_of_week, task.crontab.day_of_month) == ("*", "*")
+    assert task.enabled
+    assert expired_tokens_flush.delay().get() == 1
 
 
 # --- Registration and deletion ------------------------------------------------------------------

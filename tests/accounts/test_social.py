@@ -1,5 +1,7 @@
 """POST auth/social/{provider}/: the mobile flow, with allauth's token verification mocked."""
 
+import base64
+import json
 from unittest import mock
 
 import pytest
@@ -212,6 +214,28 @@ def test_a_token_the_provider_rejects_is_refused_with_401(api_client, google_app
         GoogleProvider, "verify_token", side_effect=ValidationError("bad", code="invalid_token")
     ):
         response = api_client.post(GOOGLE, {"id_token": "forged"})
+
+    assert_error(response, 401, "social_token_invalid")
+    assert not User.objects.exists()
+
+
+def _unsigned_jwt(header: dict, payload: dict) -> str:
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part(header)}.{part(payload)}.c2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize("provider", ["google", "facebook"])
+@pytest.mark.parametrize("header", [{"alg": "RS256"}, {"kid": "key-1"}])
+def test_an_id_token_crafted_without_its_key_header_is_refused_with_401(
+    api_client, provider, header
+):
+    # No mock: allauth's own verification, which fails before it would fetch the keys.
+    SocialAppFactory(provider=provider)
+    id_token = _unsigned_jwt(header, {"sub": "1", "email": "eve@example.com"})
+
+    response = api_client.post(f"/api/v1/auth/social/{provider}/", {"id_token": id_token})
 
     assert_error(response, 401, "social_token_invalid")
     assert not User.objects.exists()

@@ -100,6 +100,33 @@ def test_failures_from_one_address_throttle_it_with_429(api_client, settings, pa
     assert response.headers["Retry-After"] == "60"
 
 
+def test_a_forged_x_forwarded_for_does_not_dodge_the_address_throttle(
+    api_client, settings, password
+):
+    # uvicorn (--proxy-headers) resolves trusted proxies into REMOTE_ADDR; the raw header is
+    # whatever the client wrote.
+    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    user = UserFactory(password=password)
+    for n in range(3):
+        login(
+            api_client,
+            f"guess{n}@example.com",
+            "wrong",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+
+    response = login(
+        api_client,
+        user.email,
+        password,
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+
+    assert_error(response, 429, "throttled")
+
+
 def test_failures_for_one_email_throttle_it_from_every_address(api_client, settings, user):
     settings.LOGIN_FAILURES_PER_MINUTE = 3
     for n in range(3):
@@ -311,6 +338,14 @@ def test_a_token_without_a_session_id_is_refused(api_client, user):
 
 def test_a_garbage_bearer_token_is_refused(api_client):
     assert_error(api_client.get(ME, **bearer("garbage")), 401, "token_not_valid")
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer two parts"])
+def test_a_malformed_authorization_header_is_refused_with_its_own_code(api_client, header):
+    response = api_client.get(ME, HTTP_AUTHORIZATION=header)
+
+    error = assert_error(response, 401, "bad_authorization_header")
+    assert "space-delimited" in error["message"]
 
 
 def test_a_deactivated_users_access_token_is_refused(api_client, token_pair, user):

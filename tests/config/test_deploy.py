@@ -65,3 +65,19 @@ def test_debug_off_is_the_default(tmp_path):
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
+
+
+def test_database_connections_are_not_kept_open_by_default(tmp_path):
+    # Served over ASGI: Django's docs say persistent connections should be disabled there.
+    result = _manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"

@@ -1,5 +1,6 @@
 """Every 4xx and 5xx leaves in the one error shape of API.md, through throwaway views."""
 
+import json
 import logging
 
 import pytest
@@ -215,3 +216,38 @@ def test_unexpected_exception_outside_drf_is_500_in_the_shape():
         "code": "server_error",
         "message": "Something went wrong on our side.",
     }
+
+
+@throwaway_urls
+def test_a_json_body_over_the_upload_limit_is_413_and_not_parsed(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps({"email": "ana@example.com", "age": 3, "pad": "x" * 2048})
+
+    response = api_client.post("/api/validate/", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert _error(response)["code"] == "request_too_large"
+
+
+@throwaway_urls
+def test_a_json_body_within_the_upload_limit_is_parsed(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps({"email": "ana@example.com", "age": 3, "pad": "x" * 900})
+
+    response = api_client.post("/api/validate/", body, content_type="application/json")
+
+    assert response.status_code == 200
+
+
+@throwaway_urls
+def test_a_query_string_with_too_many_fields_is_400_not_500(api_client, settings, caplog):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"f{n}=1" for n in range(11))
+
+    with caplog.at_level(logging.ERROR):
+        response = api_client.get(f"/api/get-only/?{query}")
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+    assert {r.name for r in caplog.records} >= {"django.security.TooManyFieldsSent"}
+    assert "config.api.exceptions" not in {r.name for r in caplog.records}
