@@ -25,4 +25,11 @@ class JSONParser(parsers.JSONParser):
             if len(body) > limit:
                 raise RequestTooLarge()
             stream = io.BytesIO(body)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # Valid JSON nested a few thousand levels deep exhausts the decoder's recursion
+            # (DRF only turns ValueError into a ParseError): the client's fault, not a 500.
+            raise exceptions.ParseError(
+                "JSON parse error - the body is nested too deeply."
+            ) from None

@@ -240,6 +240,17 @@ def test_a_json_body_within_the_upload_limit_is_parsed(api_client, settings):
 
 
 @throwaway_urls
+def test_json_nested_too_deeply_for_the_decoder_is_400_not_500(api_client):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = api_client.post("/api/validate/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "parse_error"
+    assert "nested too deeply" in _error(response)["message"]
+
+
+@throwaway_urls
 def test_a_query_string_with_too_many_fields_is_400_not_500(api_client, settings, caplog):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     query = "&".join(f"f{n}=1" for n in range(11))
