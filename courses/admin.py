@@ -75,6 +75,35 @@ def _admin_link(obj, text=None) -> str:
 class ContentAdmin(SimpleHistoryAdmin):
     list_per_page = 50
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Links prefill an add page (`?lesson=<pk>`); the autocomplete widget looks the value up
+        # as given, so a hand-edited or stale one would be a server error instead of an empty
+        # field.
+        for name in self.autocomplete_fields:
+            if name not in initial:
+                continue
+            model = self.model._meta.get_field(name).related_model
+            value = initial[name]
+            known = _known_pks(model, value if isinstance(value, list) else [value])
+            if isinstance(value, list):
+                initial[name] = known
+            elif known:
+                initial[name] = known[0]
+            else:
+                del initial[name]
+        return initial
+
+
+def _known_pks(model, values: list) -> list[str]:
+    # At most 18 digits: every such number fits the database's integers.
+    candidates = [str(value) for value in values if str(value).isdigit() and len(str(value)) <= 18]
+    found = {
+        str(pk)
+        for pk in model._default_manager.filter(pk__in=candidates).values_list("pk", flat=True)
+    }
+    return [value for value in candidates if value in found]
+
 
 # --- Inlines -------------------------------------------------------------------------------
 

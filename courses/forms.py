@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Section, Unit, Word
 from courses.selectors import LESSON_ORDER
 from courses.services import PLACE_SEPARATOR, exercise_spec, lesson_prerequisites_problems
-from exercises.rules import exercise_problems
+from exercises.rules import USES, exercise_problems
 from exercises.types import ExerciseType
 
 # Options that satisfy every multiple choice rule: the exercise form judges an exercise with
@@ -427,6 +427,11 @@ class ExerciseForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned.get("type")
+        for name in ("answers", "tiles", "pairs"):
+            if kind in USES and cleaned.get(name) and name not in USES[kind]:
+                message = _("%(type)s does not use %(field)s; empty the field.")
+                self.add_error(name, message % {"type": kind, "field": name})
         lesson = cleaned.get("lesson") or (
             self.instance.lesson if self.instance.lesson_id else None
         )

@@ -79,10 +79,6 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == CourseStatus.PUBLISHED
-
 
 class Section(models.Model):
     class Level(models.TextChoices):
@@ -261,6 +257,8 @@ class Exercise(models.Model):
                 fields=["lesson", "key"],
                 condition=~Q(key=""),
                 name="exercise_key_unique_in_lesson",
+                # A conditional constraint has no field message of its own, only its name.
+                violation_error_message=_("Another exercise of this lesson has this key."),
             ),
             models.CheckConstraint(
                 condition=Q(type__in=[t.value for t in ExerciseType]), name="exercise_type_valid"

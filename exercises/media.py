@@ -1,15 +1,31 @@
 """Uploaded audio and images are checked by what they contain, not by their names.
 
 `filetype` reads the first bytes (the magic numbers) of the file; a PNG renamed .mp3 is refused.
+The name must agree with the content too: the media server picks the Content-Type from the
+extension, so an image stored as `.html` would be served, and run, as a web page.
 """
+
+from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
-AUDIO_MIME_TYPES = frozenset({"audio/mpeg", "audio/ogg", "audio/x-wav", "audio/wav"})
-IMAGE_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+# Each accepted content type, with the extensions a file of that type may be named with.
+AUDIO_EXTENSIONS = {
+    "audio/mpeg": (".mp3",),
+    "audio/ogg": (".ogg", ".oga"),
+    "audio/x-wav": (".wav",),
+    "audio/wav": (".wav",),
+}
+IMAGE_EXTENSIONS = {
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
+}
+AUDIO_MIME_TYPES = frozenset(AUDIO_EXTENSIONS)
+IMAGE_MIME_TYPES = frozenset(IMAGE_EXTENSIONS)
 _SNIFF_BYTES = 8192
 
 
@@ -21,21 +37,34 @@ class MediaValidator:
         self.kind = kind
 
     @property
+    def extensions(self) -> dict[str, tuple[str, ...]]:
+        return AUDIO_EXTENSIONS if self.kind == "audio" else IMAGE_EXTENSIONS
+
+    @property
     def allowed(self) -> frozenset[str]:
-        return AUDIO_MIME_TYPES if self.kind == "audio" else IMAGE_MIME_TYPES
+        return frozenset(self.extensions)
 
     def __call__(self, file) -> None:
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
-        if file.size is not None and file.size > limit:
+        try:
+            size = file.size
+            position = file.tell() if hasattr(file, "tell") else 0
+            file.seek(0)
+            head = file.read(_SNIFF_BYTES)
+            file.seek(position)
+        except OSError:
+            # A stored file lost from the media store: every save of its row re-validates it.
+            raise ValidationError(
+                "The file %(name)s is missing from the media store; upload it again.",
+                code="file_missing",
+                params={"name": file.name},
+            ) from None
+        if size is not None and size > limit:
             raise ValidationError(
                 "The file is %(size)s bytes; the limit is %(limit)s bytes.",
                 code="file_too_large",
-                params={"size": file.size, "limit": limit},
+                params={"size": size, "limit": limit},
             )
-        position = file.tell() if hasattr(file, "tell") else 0
-        file.seek(0)
-        head = file.read(_SNIFF_BYTES)
-        file.seek(position)
         kind = filetype.guess(head)
         if kind is None or kind.mime not in self.allowed:
             expected = "MP3, OGG or WAV" if self.kind == "audio" else "PNG, JPEG or WebP"
@@ -46,6 +75,19 @@ class MediaValidator:
                     "expected": expected,
                     "kind": self.kind,
                     "found": kind.mime if kind else "unknown",
+                },
+            )
+        suffixes = self.extensions[kind.mime]
+        name = PurePosixPath(file.name or "")
+        if name.suffix.lower() not in suffixes:
+            raise ValidationError(
+                "This file holds %(mime)s, so its name must end in %(suffixes)s "
+                "(it is named “%(name)s”).",
+                code="media_extension_mismatch",
+                params={
+                    "mime": kind.mime,
+                    "suffixes": " or ".join(suffixes),
+                    "name": name.name[:80],
                 },
             )
 

@@ -12,6 +12,18 @@ from exercises.grading import ExerciseType, normalize
 
 BLANK = "___"
 
+# The solution fields each type reads; any other one would be stored and never used, and a pack
+# holding it is refused, so the admin refuses it too (else a course would not export and import).
+SOLUTION_FIELDS = ("options", "answers", "tiles", "pairs")
+USES = {
+    ExerciseType.MULTIPLE_CHOICE: frozenset({"options"}),
+    ExerciseType.TRANSLATE: frozenset({"answers"}),
+    ExerciseType.LISTEN_TYPE: frozenset({"answers"}),
+    ExerciseType.FILL_BLANK: frozenset({"answers"}),
+    ExerciseType.WORD_BANK: frozenset({"tiles", "answers"}),
+    ExerciseType.MATCH_PAIRS: frozenset({"pairs"}),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ExerciseSpec:

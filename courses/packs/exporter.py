@@ -20,6 +20,7 @@ from courses.packs.loading import PACK_FILE_NAME
 from courses.packs.problems import PackError
 from courses.packs.storage import media_pack_path
 from courses.packs.validation import FORMAT
+from exercises.rules import USES
 
 _DEFAULTS = {
     "xp_reward": Lesson._meta.get_field("xp_reward").default,
@@ -171,7 +172,7 @@ class _Exporter:
         }
 
     def _exercise(self, exercise: Exercise) -> dict[str, Any]:
-        return {
+        data = {
             "key": exercise.key,
             "type": exercise.type,
             "prompt": exercise.prompt,
@@ -180,7 +181,12 @@ class _Exporter:
             "audio": self._file(exercise.audio),
             "image": self._file(exercise.image),
             "words": [word.text for word in exercise.words.all()],
-            "options": [
+        }
+        # A row saved before the admin refused them may hold solution fields its type never
+        # reads; the importer refuses a pack carrying one, so they stay out.
+        uses = USES.get(exercise.type, frozenset())
+        if "options" in uses:
+            data["options"] = [
                 {
                     "text": option.text,
                     "correct": option.is_correct,
@@ -188,11 +194,14 @@ class _Exporter:
                     "audio": self._file(option.audio),
                 }
                 for option in exercise.options.all()
-            ],
-            "answers": list(exercise.answers),
-            "tiles": list(exercise.tiles),
-            "pairs": [list(pair) for pair in exercise.pairs],
-        }
+            ]
+        if "answers" in uses:
+            data["answers"] = list(exercise.answers)
+        if "tiles" in uses:
+            data["tiles"] = list(exercise.tiles)
+        if "pairs" in uses:
+            data["pairs"] = [list(pair) for pair in exercise.pairs]
+        return data
 
     def _file(self, file) -> str:
         if not file:

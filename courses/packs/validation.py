@@ -26,22 +26,11 @@ from courses.models import Language, Lesson, Section, Unit, Word
 from courses.packs.problems import Path, Problem, place
 from courses.services import prerequisites_find_cycle
 from exercises.media import validate_audio, validate_image
-from exercises.rules import ExerciseSpec, exercise_problems
-from exercises.types import ExerciseType
+from exercises.rules import SOLUTION_FIELDS, USES, ExerciseSpec, exercise_problems
 
 SCHEMA_FILE = FilePath(__file__).resolve().parent.parent / "course-pack.schema.json"
 FORMAT = "course-pack/1"
 
-# The solution fields each type reads; any other one in a pack would be stored and never used.
-SOLUTION_FIELDS = ("options", "answers", "tiles", "pairs")
-USES = {
-    ExerciseType.MULTIPLE_CHOICE: {"options"},
-    ExerciseType.TRANSLATE: {"answers"},
-    ExerciseType.LISTEN_TYPE: {"answers"},
-    ExerciseType.FILL_BLANK: {"answers"},
-    ExerciseType.WORD_BANK: {"tiles", "answers"},
-    ExerciseType.MATCH_PAIRS: {"pairs"},
-}
 VALIDATORS = {"audio": validate_audio, "image": validate_image}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property$")
@@ -70,6 +59,10 @@ class MediaTooLarge(Exception):
     pass
 
 
+class MediaUnreadable(Exception):
+    """The file is there but cannot be read (a damaged or encrypted zip member); says why."""
+
+
 class MediaSource:
     """The files a pack names, read from the pack's folder or from a mapping (a zip's members).
 
@@ -91,12 +84,15 @@ class MediaSource:
         if self.files is not None and relpath in self.files:
             data = self.files[relpath]
         elif self.base_dir is not None:
-            file = (self.base_dir / relpath).resolve()
-            if not file.is_relative_to(self.base_dir) or not file.is_file():
-                raise MediaMissing(relpath)
-            if file.stat().st_size > limit:
-                raise MediaTooLarge(relpath)
-            data = file.read_bytes()
+            try:
+                file = (self.base_dir / relpath).resolve()
+                if not file.is_relative_to(self.base_dir) or not file.is_file():
+                    raise MediaMissing(relpath)
+                if file.stat().st_size > limit:
+                    raise MediaTooLarge(relpath)
+                data = file.read_bytes()
+            except (OSError, ValueError):  # a name too long, or holding a NUL, names no file
+                raise MediaMissing(relpath) from None
         else:
             raise MediaMissing(relpath)
         if len(data) > limit:
@@ -164,7 +160,7 @@ class _Checker:
         if isinstance(learning, str) and learning == source:
             self.add(
                 ("course", "from_language", "code"),
-                f"learning_language and from_language are both {learning!r}: "
+                f"learning_language and from_language are both {_brief(learning)}: "
                 "a course teaches one language from another",
             )
         for index, section in _items(course, "sections"):
@@ -185,7 +181,7 @@ class _Checker:
                 if slug in slugs:
                     self.add(
                         (*path, "slug"),
-                        f"lesson slug {slug!r} is already used by {place(slugs[slug])}",
+                        f"lesson slug {_brief(slug)} is already used by {place(slugs[slug])}",
                     )
                 else:
                     slugs[slug] = path
@@ -196,7 +192,7 @@ class _Checker:
                 if text in words:
                     self.add(
                         (*path, "words", index, "text"),
-                        f"word {text!r} is already declared at {place(words[text])}",
+                        f"word {_brief(text)} is already declared at {place(words[text])}",
                     )
                 else:
                     words[text] = (*path, "words", index)
@@ -214,7 +210,7 @@ class _Checker:
                 if isinstance(slug, str) and slug not in slugs:
                     self.add(
                         (*path, "requires", index),
-                        f"requires lesson {slug!r}, which is not in the pack",
+                        f"requires lesson {_brief(slug)}, which is not in the pack",
                     )
         for index, word in _items(lesson, "words"):
             word_path = (*path, "words", index)
@@ -229,7 +225,7 @@ class _Checker:
                 if key in keys:
                     self.add(
                         (*exercise_path, "key"),
-                        f"exercise key {key!r} is already used by exercises[{keys[key]}] "
+                        f"exercise key {_brief(key)} is already used by exercises[{keys[key]}] "
                         "of this lesson",
                     )
                 else:
@@ -238,6 +234,8 @@ class _Checker:
 
     def _check_exercise(self, path: Path, exercise: dict, words: dict[str, Path]) -> None:
         kind = exercise.get("type")
+        if not isinstance(kind, str):
+            kind = None  # the schema reports it; a list or an object cannot even be looked up
         if kind in USES:
             for name in SOLUTION_FIELDS:
                 if name in exercise and name not in USES[kind]:
@@ -251,7 +249,7 @@ class _Checker:
                 if isinstance(text, str) and text not in words:
                     self.add(
                         (*path, "words", index),
-                        f"word {text!r} is not declared in the pack (declare it in the words "
+                        f"word {_brief(text)} is not declared in the pack (declare it in the words "
                         "of a lesson)",
                     )
         for kind in ("audio", "image"):
@@ -300,13 +298,15 @@ class _Checker:
         if re.match(r"^https?://", value, re.IGNORECASE):
             self.add(
                 path,
-                f"{value!r} is a URL; a pack carries its media as files, named by a path "
+                f"{_brief(value)} is a URL; a pack carries its media as files, named by a path "
                 "relative to the pack file (the importer downloads nothing)",
             )
             return
         relpath = media_relpath(value)
         if relpath is None:
-            self.add(path, f"{value!r} must be a path inside the pack, relative to the pack file")
+            self.add(
+                path, f"{_brief(value)} must be a path inside the pack, relative to the pack file"
+            )
             return
         seen = (relpath, kind)
         if seen not in self._media_seen:
@@ -323,19 +323,21 @@ class _Checker:
         except MediaMissing:
             if self.source.empty:
                 return (
-                    f"file {value!r} is not in the pack: no media came with it (import a .zip "
-                    "holding the pack and its files, or the pack file from its folder)"
+                    f"file {_brief(value)} is not in the pack: no media came with it (import a "
+                    ".zip holding the pack and its files, or the pack file from its folder)"
                 )
-            return f"file {value!r} is not in the pack"
+            return f"file {_brief(value)} is not in the pack"
         except MediaTooLarge:
             return (
-                f"file {value!r} is larger than the limit of "
+                f"file {_brief(value)} is larger than the limit of "
                 f"{settings.MEDIA_MAX_UPLOAD_BYTES} bytes"
             )
+        except MediaUnreadable as error:
+            return f"file {_brief(value)} cannot be read from the zip: {error}"
         try:
             VALIDATORS[kind](ContentFile(data, name=relpath))
         except ValidationError as error:
-            return f"file {value!r}: {' '.join(error.messages)}"
+            return f"file {_brief(value)}: {' '.join(error.messages)}"
         self.media[relpath] = data
         return None
 
@@ -385,7 +387,9 @@ def prerequisite_edges(lessons) -> tuple[dict[str, list[str]], dict[str, set[str
         slug = lesson.get("slug")
         if not isinstance(slug, str) or slug in edges:
             continue
-        requires = [r for r in lesson.get("requires") or () if isinstance(r, str)]
+        requires = lesson.get("requires")
+        # The schema reports a `requires` that is not a list; here it counts as none given.
+        requires = [r for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
         if requires:
             edges[slug] = requires
             explicit[slug] = set(requires)
@@ -406,11 +410,13 @@ def _schema_messages(error: SchemaError) -> list[tuple[Path, str]]:
         match = _REQUIRED.match(error.message)
         name = match["name"] if match else None
         if name and "then" in error.absolute_schema_path and isinstance(found, dict):
+            if "type" not in found:
+                return []  # without a type every type's `then` applies; "needs 'type'" says it
             return [(path, f"{found.get('type')} needs {name!r}")]
         return [(path, f"missing required field {name!r}" if name else error.message)]
     if rule == "additionalProperties" and isinstance(found, dict):
         known = error.schema.get("properties", {})
-        return [(path, f"unknown field {name!r}") for name in found if name not in known]
+        return [(path, f"unknown field {_brief(name)}") for name in found if name not in known]
     message = {
         "const": lambda: f"must be {json.dumps(expected)}, not {_show(found)}",
         "enum": lambda: f"must be one of {', '.join(map(str, expected))} (not {_show(found)})",
@@ -438,6 +444,11 @@ def _pattern_hint(error: SchemaError) -> str:
     if error.absolute_path and error.absolute_path[-1] == "color":
         return _PATTERN_HINTS["color"]
     return f"it must match {error.validator_value}"
+
+
+def _brief(value: str) -> str:
+    """`value` quoted for a message and cut short: a pack's strings may be megabytes long."""
+    return repr(value if len(value) <= 80 else f"{value[:79]}…")
 
 
 def _show(value: Any) -> str:

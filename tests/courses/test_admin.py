@@ -693,6 +693,52 @@ def test_a_text_file_named_like_audio_is_refused_on_the_form(editor_client, less
     assert "This file is not MP3, OGG or WAV audio" in message
 
 
+def test_audio_named_like_a_web_page_is_refused_on_the_form(editor_client, lesson):
+    data = exercise_add_data(lesson, type="listen_type", answers="hola")
+    # Served by its name, it would be a page of the site running the script it carries.
+    data["audio"] = SimpleUploadedFile("hola.html", tiny_ogg() + b"<script>alert(1)</script>")
+
+    response = editor_client.post(url("exercise", "add"), data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["audio"]
+    assert message == (
+        "This file holds audio/ogg, so its name must end in .ogg or .oga (it is named “hola.html”)."
+    )
+    assert not lesson.exercises.filter(position=90).exists()
+
+
+def test_an_exercise_whose_audio_left_the_media_store_shows_a_form_error(editor_client, course):
+    exercise = Exercise.objects.filter(lesson__course=course, type=ExerciseType.LISTEN_TYPE).first()
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    exercise.audio.storage.delete(exercise.audio.name)
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    assert response.status_code == 200
+    [message] = response.context["adminform"].form.errors["audio"]
+    assert message == (
+        f"The file {exercise.audio.name} is missing from the media store; upload it again."
+    )
+
+
+@pytest.mark.parametrize("given", ["abc", "99999999999999999999999", "0"])
+def test_an_add_page_prefilled_with_an_unknown_lesson_opens_with_the_field_empty(
+    editor_client, course, given
+):
+    for model in ("exercise", "word"):
+        response = editor_client.get(url(model, "add") + f"?lesson={given}")
+
+        assert response.status_code == 200
+        assert response.context["adminform"].form["lesson"].value() is None
+
+
+def test_an_add_page_prefilled_with_a_lesson_keeps_it(editor_client, lesson):
+    response = editor_client.get(url("word", "add") + f"?lesson={lesson.pk}")
+
+    assert str(response.context["adminform"].form["lesson"].value()) == str(lesson.pk)
+
+
 def test_an_oversized_image_is_refused_on_the_form(editor_client, lesson, settings):
     settings.MEDIA_MAX_UPLOAD_BYTES = 1000
     data = exercise_add_data(lesson, prompt="Hola", answers="Hello")
@@ -1054,13 +1100,14 @@ def test_an_exercise_key_taken_in_the_lesson_is_refused_on_the_exercise_page(edi
     response = editor_client.post(url("exercise", "change", second.pk), data)
 
     assert response.status_code == 200
-    assert errors_of(response)
+    assert errors_of(response) == ["Another exercise of this lesson has this key."]
 
 
 def test_turning_an_exercise_into_multiple_choice_needs_options(editor_client, lesson):
     exercise = lesson.exercises.get(type=ExerciseType.TRANSLATE)
     data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
     data["type"] = ExerciseType.MULTIPLE_CHOICE
+    data["answers"] = ""
 
     response = editor_client.post(url("exercise", "change", exercise.pk), data)
 
@@ -1068,3 +1115,20 @@ def test_turning_an_exercise_into_multiple_choice_needs_options(editor_client, l
     assert "multiple_choice needs at least two options" in errors_of(response)
     exercise.refresh_from_db()
     assert exercise.type == ExerciseType.TRANSLATE
+
+
+def test_changing_the_type_refuses_the_solution_fields_the_new_type_does_not_use(
+    editor_client, lesson
+):
+    exercise = lesson.exercises.get(type=ExerciseType.WORD_BANK)
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["type"] = ExerciseType.TRANSLATE
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "tiles": ["translate does not use tiles; empty the field."]
+    }
+    exercise.refresh_from_db()
+    assert exercise.type == ExerciseType.WORD_BANK

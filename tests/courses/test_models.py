@@ -226,6 +226,17 @@ def test_a_png_is_refused_as_audio_whatever_its_name():
         validate_audio(ContentFile(tiny_png(), name="hola.mp3"))
 
 
+@pytest.mark.parametrize("name", ["hola.html", "hola.svg", "hola.jpg", "hola"])
+def test_an_image_named_as_something_else_is_refused(name):
+    with pytest.raises(ValidationError, match=r"its name must end in \.png"):
+        validate_image(ContentFile(tiny_png(), name=name))
+
+
+def test_the_extension_may_be_in_capitals():
+    validate_image(ContentFile(tiny_png(), name="HOLA.PNG"))
+    validate_audio(ContentFile(tiny_ogg(), name="uploads/Hola.Ogg"))
+
+
 def test_an_oversized_file_is_refused(settings):
     settings.MEDIA_MAX_UPLOAD_BYTES = 1024
 
@@ -256,7 +267,8 @@ def test_a_file_at_the_limit_is_accepted(settings):
 def test_media_fields_check_their_files_content(model, field, data, valid):
     factory = {Word: WordFactory, Exercise: ExerciseFactory, ExerciseOption: ExerciseOptionFactory}
     obj = factory[model]()
-    getattr(obj, field).save(f"upload.{field}", ContentFile(data), save=False)
+    name = {"audio": "upload.ogg", "image": "upload.png"}[field]
+    getattr(obj, field).save(name, ContentFile(data), save=False)
 
     if valid:
         obj.full_clean()

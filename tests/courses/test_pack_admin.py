@@ -130,6 +130,22 @@ def test_a_file_that_is_not_a_pack_is_refused_on_the_form(editor_client):
     ]
 
 
+def test_a_zip_with_a_damaged_pack_is_refused_on_the_page(editor_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pack.json", json.dumps(make_pack()))
+    data = bytearray(buffer.getvalue())
+    data[40:50] = bytes(byte ^ 0xFF for byte in data[40:50])  # inside the deflated pack.json
+
+    response = editor_client.post(reverse(IMPORT_URL), {"pack": upload(bytes(data))})
+
+    assert response.status_code == 200
+    [(where, message)] = response.context["problems"]
+    assert where == "pack"
+    assert message.startswith("cannot read pack.json from the zip: it is damaged")
+    assert not Course.objects.exists()
+
+
 def test_the_import_form_needs_a_file(editor_client):
     response = editor_client.post(reverse(IMPORT_URL), {})
 

@@ -1,7 +1,9 @@
 """Course packs: validation with places, import that keeps ids, export, round trip, the demo."""
 
+import io
 import json
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from courses.packs import (
     course_pack_import,
     course_pack_validate,
     course_pack_zip,
+    loading,
     pack_canonical,
     pack_load_path,
     pack_load_upload,
@@ -45,6 +48,7 @@ from tests.courses.pack_fixtures import (
     lesson_of,
     make_pack,
     make_png,
+    make_wav,
     pack_files,
 )
 
@@ -455,6 +459,19 @@ def test_a_file_lost_from_the_media_store_is_put_back_by_the_next_import():
     assert listening.audio.storage.exists(listening.audio.name)
 
 
+def test_export_leaves_out_solution_fields_the_type_does_not_read():
+    course = build_course(lessons=1, exercises_per_lesson=1, published=False)
+    # As the admin once saved a word bank turned into a translation: its tiles stayed.
+    Exercise.objects.filter(lesson__course=course).update(tiles=["el", "pan"])
+
+    pack = course_pack_export(course=course)
+
+    [exercise] = pack["course"]["sections"][0]["units"][0]["lessons"][0]["exercises"]
+    assert exercise["type"] == "translate"
+    assert "tiles" not in exercise
+    assert course_pack_validate(pack=pack) == []
+
+
 def test_export_writes_defaults_and_leaves_out_empty_fields():
     report = import_pack()
 
@@ -637,6 +654,36 @@ BROKEN = {
         "course.sections[0].title",
         "Ensure this value has at most 200 characters (it has 201).",
     ),
+    "requires that is not a list": (
+        _set(f"{L3}.requires", 5),
+        f"{FOOD}.requires",
+        "must be an array (not a number)",
+    ),
+    "exercise type that is a list": (
+        _set(f"{L1}.exercises.0.type", ["multiple_choice"]),
+        f"{G1}.exercises[0].type",
+        "must be one of multiple_choice, translate, listen_type, fill_blank, word_bank, "
+        'match_pairs (not ["multiple_choice"])',
+    ),
+    "exercise without a type": (
+        _delete(f"{L1}.exercises.1.type"),
+        f"{G1}.exercises[1]",
+        "missing required field 'type'",
+    ),
+    "media whose name does not match its content": (
+        _both(
+            _set(f"{L1}.exercises.2.audio", "audio/hola.html"),
+            _replace_file("audio/hola.html", pack_files()[HOLA_AUDIO]),
+        ),
+        f"{G1}.exercises[2].audio",
+        "file 'audio/hola.html': This file holds audio/x-wav, so its name must end in .wav "
+        "(it is named “hola.html”).",
+    ),
+    "media path of megabytes": (
+        _set(f"{L1}.exercises.2.audio", "a" * 100_000 + ".wav"),
+        f"{G1}.exercises[2].audio",
+        f"file '{'a' * 79}…' is not in the pack",
+    ),
 }
 
 
@@ -748,6 +795,146 @@ def test_invalid_json_is_refused_with_its_line_and_column():
     assert refused.value.problems == [
         ("pack", "not valid JSON: Expecting value (line 1, column 12)")
     ]
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_json_nested_too_deeply_is_refused(depth):
+    text = json.dumps(make_pack(format="DEEP")).replace('"DEEP"', "[" * depth + "]" * depth)
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(text.encode())
+
+    assert refused.value.problems == [("pack", "not a course pack: its JSON is nested too deeply")]
+
+
+def test_a_number_of_thousands_of_digits_is_refused():
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(b'{"format": ' + b"9" * 5000 + b"}")
+
+    assert refused.value.problems == [
+        ("pack", "not valid JSON: a number in it has too many digits")
+    ]
+
+
+def test_a_field_given_twice_in_one_object_is_refused_with_its_place():
+    text = json.dumps(make_pack())
+    # The second "answers" would silently win over the first.
+    text = text.replace(
+        '"answers": ["the bread"]', '"answers": ["bread"], "answers": ["the bread"]'
+    )
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(text.encode())
+
+    assert refused.value.problems == [
+        (f"{FOOD}.exercises[0]", "the field 'answers' appears more than once; keep one")
+    ]
+
+
+def test_an_uploaded_json_pack_over_the_size_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(loading, "PACK_MAX_BYTES", 100)
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(json.dumps(make_pack()).encode())
+
+    assert refused.value.problems == [("pack", "the pack is larger than 100 bytes")]
+
+
+def test_a_pack_file_that_cannot_be_read_is_refused(tmp_path, monkeypatch):
+    from tests.courses.pack_fixtures import write_pack
+
+    path = write_pack(tmp_path, make_pack())
+
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+
+    with pytest.raises(PackError) as refused:
+        pack_load_path(path)
+
+    assert refused.value.problems == [("pack", f"cannot read {path}: Permission denied")]
+
+
+def test_a_media_path_too_long_for_the_file_system_is_not_in_the_pack(tmp_path):
+    from tests.courses.pack_fixtures import write_pack
+
+    pack = make_pack()
+    lesson_of(pack, "greetings-1")["exercises"][2]["audio"] = "a" * 5000 + ".wav"
+    lesson_of(pack, "greetings-1")["words"][0]["image"] = "images/\x00.png"
+    loaded = pack_load_path(write_pack(tmp_path, pack))
+
+    problems = course_pack_validate(pack=loaded.pack, base_dir=loaded.base_dir)
+
+    assert problems == [
+        (f"{G1}.words[0].image", "file 'images/\\x00.png' is not in the pack"),
+        (f"{G1}.exercises[2].audio", f"file '{'a' * 79}…' is not in the pack"),
+    ]
+
+
+def _zip(members: dict[str, bytes], compression=zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _damage(data: bytes, member: str) -> bytes:
+    """The zip with the first compressed bytes of `member` flipped."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    for index in range(start + 2, start + 12):
+        damaged[index] ^= 0xFF
+    return bytes(damaged)
+
+
+def test_a_damaged_media_file_in_a_zip_is_refused_with_its_place():
+    files = {**pack_files(), HOLA_AUDIO: make_wav(seconds=2.0)}
+    data = _zip(
+        {"pack.json": json.dumps(make_pack()).encode(), **files}, compression=zipfile.ZIP_DEFLATED
+    )
+    loaded = pack_load_upload(_damage(data, HOLA_AUDIO))
+
+    problems = course_pack_validate(pack=loaded.pack, files=loaded.files)
+
+    assert len(problems) == 1
+    where, message = problems[0]
+    assert where == f"{G1}.exercises[2].audio"
+    assert message.startswith(f"file '{HOLA_AUDIO}' cannot be read from the zip: it is damaged")
+
+
+def test_an_encrypted_zip_is_refused():
+    data = bytearray(_zip({"pack.json": json.dumps(make_pack()).encode()}))
+    # Mark the member encrypted, as a zip made with a password is.
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("pack.json")
+    data[info.header_offset + 6] |= 0x1
+    central = data.find(b"PK\x01\x02")
+    data[central + 8] |= 0x1
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(bytes(data))
+
+    assert refused.value.problems == [
+        (
+            "pack",
+            "cannot read pack.json from the zip: it is encrypted (make the zip without a password)",
+        )
+    ]
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(monkeypatch):
+    monkeypatch.setattr(loading, "ZIP_UNPACKED_MAX_BYTES", 1_000_000)
+    members = {"pack.json": json.dumps(make_pack()).encode(), **pack_files()}
+    members["audio/zeros.wav"] = bytes(2_000_000)  # deflates to a few kilobytes
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(_zip(members, compression=zipfile.ZIP_DEFLATED))
+
+    [(where, message)] = refused.value.problems
+    assert where == "pack"
+    assert message.endswith("more than the limit of 1000000 bytes")
 
 
 def test_a_zip_may_hold_the_pack_in_a_folder():
