@@ -152,6 +152,23 @@ def test_export_course_to_a_zip_holds_the_pack_and_its_media(tmp_path):
         assert json.loads(archive.read("pack.json")) == pack_canonical(make_pack())
 
 
+def test_export_course_makes_the_folder_it_is_told_to_write_into(tmp_path):
+    run("import_course", str(write_pack(tmp_path / "pack", make_pack())))
+    target = tmp_path / "new" / "folder"
+
+    run("export_course", "es-from-en", "-o", str(target / "pack.json"), "--media-dir", str(target))
+
+    assert json.loads((target / "pack.json").read_text()) == pack_canonical(make_pack())
+
+
+def test_export_course_to_a_path_it_cannot_write_is_a_command_error(tmp_path):
+    run("import_course", str(write_pack(tmp_path / "pack", make_pack())))
+    (tmp_path / "a-file").write_text("")
+
+    with pytest.raises(CommandError, match="Cannot write"):
+        run("export_course", "es-from-en", "-o", str(tmp_path / "a-file" / "course.zip"))
+
+
 def test_export_course_refuses_an_unknown_slug():
     with pytest.raises(CommandError, match=r"There is no course with the slug 'nope'\."):
         run("export_course", "nope")

@@ -48,24 +48,32 @@ class Command(BaseCommand):
             if media_dir is not None:
                 raise CommandError("A zip holds its media already; --media-dir is not needed.")
             try:
-                output.write_bytes(course_pack_zip(course=course))
+                data = course_pack_zip(course=course)
             except PackError as error:
                 raise CommandError(str(error)) from None
-            self.stderr.write(f"Wrote {output}.")
+            self._write(output, data)
             return
         pack, media = course_pack_export_media(course=course)
         text = course_pack_dumps(pack)
         if output is None:
             self.stdout.write(text, ending="")
         else:
-            output.write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote {output}.")
+            self._write(output, text.encode())
         if media_dir is not None:
             self._copy_media(media, media_dir)
         elif media:
             self.stderr.write(
                 f"The pack names {len(media)} media files; add --media-dir to copy them."
             )
+
+    def _write(self, output: Path, data: bytes) -> None:
+        # `-o DIR/pack.json --media-dir DIR` is the documented way to export a folder: make DIR.
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(data)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from None
+        self.stderr.write(f"Wrote {output}.")
 
     def _copy_media(self, media: dict[str, str], folder: Path) -> None:
         root = folder.resolve()
