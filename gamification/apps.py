@@ -7,6 +7,7 @@ class GamificationConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.registry import exporter_register
+        from gamification import checks  # noqa: F401  (registers the system checks)
         from gamification.selectors import gamification_export
 
         exporter_register("gamification", gamification_export)
