@@ -121,6 +121,11 @@ class LogoutApi(_PublicApi):
 
 
 class SocialLoginApi(_PublicApi):
+    # Every call makes the server ask the provider (Google's keys, Facebook's Graph API): bound
+    # what one address can make it send.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "social"
+
     @extend_schema(
         tags=[TAG],
         operation_id="auth_social",
@@ -144,6 +149,7 @@ class SocialLoginApi(_PublicApi):
             401: OpenApiResponse(description="`social_token_invalid` or `account_inactive`"),
             404: OpenApiResponse(description="`unknown_provider` or `provider_not_configured`"),
             409: OpenApiResponse(description="`social_email_unverified`"),
+            429: _THROTTLED,
         },
     )
     def post(self, request: Request, provider: str) -> Response:

@@ -172,6 +172,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "register": env.str("THROTTLE_REGISTER", default="10/hour"),
+        "social": env.str("THROTTLE_SOCIAL", default="30/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles key on REMOTE_ADDR only. uvicorn's --proxy-headers already puts the client's

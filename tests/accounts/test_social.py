@@ -10,6 +10,7 @@ from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.facebook.provider import FacebookProvider
 from allauth.socialaccount.providers.google.provider import GoogleProvider
 from django.core.exceptions import ValidationError
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from tests.accounts.factories import (
@@ -279,3 +280,16 @@ def test_a_token_is_required(api_client, google_app):
     response = api_client.post(GOOGLE, {})
 
     assert_error(response, 400, "invalid")
+
+
+def test_social_login_is_throttled_per_address_before_the_provider_is_asked(
+    api_client, google_says, monkeypatch
+):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"social": "2/minute"})
+    with google_says() as verify:
+        for _ in range(2):
+            api_client.post(GOOGLE, {"id_token": "google-id-token"})
+        response = api_client.post(GOOGLE, {"id_token": "google-id-token"})
+
+    assert_error(response, 429, "throttled")
+    assert verify.call_count == 2
