@@ -174,17 +174,15 @@ class AnswerResult:
     feedback: str
     hearts: int
     session_status: str
-    replayed: bool = False
 
 
-def _result(row: SessionAnswer, session: LessonSession, *, replayed: bool) -> AnswerResult:
+def _result(row: SessionAnswer, session: LessonSession) -> AnswerResult:
     return AnswerResult(
         correct=row.correct,
         solution=row.solution,
         feedback=row.feedback,
         hearts=row.hearts_after,
         session_status=session.status,
-        replayed=replayed,
     )
 
 
@@ -208,7 +206,7 @@ def session_answer_submit(
         if client_id is not None:
             earlier = SessionAnswer.objects.filter(session=session, client_id=client_id).first()
             if earlier is not None:
-                return _result(earlier, session, replayed=True)
+                return _result(earlier, session)
         if not session.is_active:
             raise Conflict("This session is over.", code=ProgressErrorCode.SESSION_FINISHED)
         item = session.exercise(exercise_id)
@@ -258,7 +256,7 @@ def session_answer_submit(
                 session.finished_at = now
                 session.save(update_fields=["status", "finished_at"])
         row.save()
-    return _result(row, session, replayed=False)
+    return _result(row, session)
 
 
 def _lose_heart(*, user, now: datetime) -> int:

@@ -91,10 +91,6 @@ class ReviewCard(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}: {self.word_id}"
 
-    @property
-    def is_new(self) -> bool:
-        return self.last_review is None
-
 
 class ReviewLog(models.Model):
     card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
