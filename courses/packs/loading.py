@@ -171,6 +171,11 @@ def _load_zip(data: bytes) -> LoadedPack:
             raise PackError([("pack", f"the zip must hold the pack as {PACK_FILE_NAME}")])
     packs.sort(key=lambda info: len(PurePosixPath(info.filename).parts))
     chosen = packs[0]
+    depth = len(PurePosixPath(chosen.filename).parts)
+    rivals = [info.filename for info in packs if len(PurePosixPath(info.filename).parts) == depth]
+    if len(rivals) > 1:
+        # Picking one would import a course the editor may not have meant: say which ones.
+        raise PackError([("pack", f"the zip holds several packs: {', '.join(sorted(rivals))}")])
     try:
         with archive.open(chosen) as file:
             raw = file.read(PACK_MAX_BYTES + 1)

@@ -1023,3 +1023,17 @@ def test_the_demo_course_passes_the_publish_checks():
 
     course.refresh_from_db()
     assert course.status == CourseStatus.PUBLISHED
+
+
+def test_a_zip_holding_two_packs_side_by_side_is_refused_naming_both():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("fr/pack.json", json.dumps(make_pack()))
+        archive.writestr("es/pack.json", json.dumps(make_pack()))
+
+    with pytest.raises(PackError) as refused:
+        pack_load_upload(buffer.getvalue())
+
+    assert refused.value.problems == [
+        ("pack", "the zip holds several packs: es/pack.json, fr/pack.json")
+    ]
