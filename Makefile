@@ -26,7 +26,7 @@ help:
 	@echo "make test   set up and run the test suite (PYTEST_ARGS=... to pass options to pytest)"
 	@echo "make lint   ruff check + ruff format --check"
 	@echo "make fmt    ruff format + ruff check --fix"
-	@echo "make clean  remove the virtualenv, the SQLite database and var/"
+	@echo "make clean  remove the virtualenv, the SQLite database, media/, staticfiles/ and var/"
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || { \
@@ -66,4 +66,4 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf $(VENV) var db.sqlite3 media staticfiles

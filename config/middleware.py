@@ -36,5 +36,10 @@ class RequestIDMiddleware:
 
 class RequestIDLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request_id = request_id_var.get()
+        if request_id == "-":
+            # Django logs 4xx/5xx responses ("Bad Request: ...") after the middleware chain has
+            # returned, outside the context above; those records carry the request itself.
+            request_id = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = request_id
         return True

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
+from config.api.exceptions import api_not_found
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("teach/", include("classrooms.urls")),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    re_path(r"^api/", api_not_found),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,7 @@ import logging
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -115,21 +116,44 @@ def exception_handler(exc, context):
     return response
 
 
-def _plain_error(request, status_code: int, code: str):
-    return JsonResponse(error_body(code, _DEFAULT_MESSAGES[status_code]), status=status_code)
+# Django's own handlers, for the pages people read in a browser (the admin, allauth, /teach/):
+# only the API answers in the JSON error shape.
+_HTML_HANDLERS = {
+    400: defaults.bad_request,
+    403: defaults.permission_denied,
+    404: defaults.page_not_found,
+}
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def _error_page(request, status_code: int, code: str, exception=None):
+    if is_api_path(request.path):
+        return JsonResponse(error_body(code, _DEFAULT_MESSAGES[status_code]), status=status_code)
+    if status_code == 500:
+        return defaults.server_error(request)
+    return _HTML_HANDLERS[status_code](request, exception)
+
+
+def api_not_found(request, *args, **kwargs):
+    """The last API route: an unknown path under /api/ is a JSON 404 even with DEBUG on (Django
+    shows its HTML technical 404 for unmatched URLs then, whatever handler404 says)."""
+    return _error_page(request, 404, "not_found")
 
 
 def handler404(request, exception=None):
-    return _plain_error(request, 404, "not_found")
+    return _error_page(request, 404, "not_found", exception)
 
 
 def handler500(request):
-    return _plain_error(request, 500, "server_error")
+    return _error_page(request, 500, "server_error")
 
 
 def handler403(request, exception=None):
-    return _plain_error(request, 403, "permission_denied")
+    return _error_page(request, 403, "permission_denied", exception)
 
 
 def handler400(request, exception=None):
-    return _plain_error(request, 400, "bad_request")
+    return _error_page(request, 400, "bad_request", exception)

@@ -4,6 +4,8 @@ import json
 import logging
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.test import Client
@@ -15,6 +17,7 @@ from rest_framework.views import APIView
 
 from config.api.errors import ApplicationError, Conflict
 from config.middleware import RequestIDLogFilter
+from tests.accounts.factories import UserFactory
 
 
 class _Open(APIView):
@@ -73,6 +76,10 @@ def broken_django_view(request):
     raise RuntimeError("the unexpected, outside DRF")
 
 
+def forbidden_django_view(request):
+    raise PermissionDenied
+
+
 urlpatterns = [
     path("api/get-only/", GetOnlyView.as_view()),
     path("api/http404/", Http404View.as_view()),
@@ -82,8 +89,11 @@ urlpatterns = [
     path("api/application-error/", ApplicationErrorView.as_view()),
     path("api/conflict/", ConflictView.as_view()),
     path("api/broken/", BrokenView.as_view()),
+    path("api/plain-broken/", broken_django_view),
     path("plain/broken/", broken_django_view),
+    path("plain/forbidden/", forbidden_django_view),
 ]
+handler403 = "config.api.exceptions.handler403"
 handler404 = "config.api.exceptions.handler404"
 handler500 = "config.api.exceptions.handler500"
 
@@ -206,16 +216,59 @@ def test_unexpected_exception_is_500_in_the_shape_and_logged_with_the_request_id
 
 
 @throwaway_urls
-def test_unexpected_exception_outside_drf_is_500_in_the_shape():
+def test_unexpected_exception_under_the_api_outside_drf_is_500_in_the_shape():
     client = Client(raise_request_exception=False)
 
-    response = client.get("/plain/broken/")
+    response = client.get("/api/plain-broken/")
 
     assert response.status_code == 500
     assert _error(response) == {
         "code": "server_error",
         "message": "Something went wrong on our side.",
     }
+
+
+@throwaway_urls
+@pytest.mark.parametrize(
+    ("path", "status"), [("/plain/broken/", 500), ("/plain/forbidden/", 403), ("/nowhere/", 404)]
+)
+def test_pages_outside_the_api_keep_djangos_html_error_pages(path, status):
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_api_path_is_json_even_with_debug_on(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/api/v1/leaderboard/")
+
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_editor_refused_the_user_admin_gets_an_html_page(client):
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="editors"))
+    client.force_login(editor)
+
+    response = client.get("/admin/accounts/user/")
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_django_logs_a_4xx_response_with_its_request_id(api_client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = api_client.get("/api/v1/me/", HTTP_X_REQUEST_ID="req-401-log")
+
+    assert response.status_code == 401
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    RequestIDLogFilter().filter(record)
+    assert record.request_id == "req-401-log"
 
 
 @throwaway_urls
@@ -262,3 +315,9 @@ def test_a_query_string_with_too_many_fields_is_400_not_500(api_client, settings
     assert _error(response)["code"] == "bad_request"
     assert {r.name for r in caplog.records} >= {"django.security.TooManyFieldsSent"}
     assert "config.api.exceptions" not in {r.name for r in caplog.records}
+
+
+def test_django_records_are_printed_once_through_the_root_handler():
+    # Django's DEBUG console handler on "django" would print every record a second time.
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate

@@ -32,3 +32,20 @@ def test_api_docs_page_answers(client):
 
     assert response.status_code == 200
     assert b"swagger-ui" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_api_docs_use_no_cdn_so_they_work_offline(client):
+    page = client.get("/api/docs/").content.decode()
+
+    assert "cdn.jsdelivr.net" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_the_docs_the_admin_and_sign_in(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    for link in ("/api/docs/", "/admin/", "/accounts/login/"):
+        assert f'href="{link}"' in response.content.decode()
