@@ -102,7 +102,9 @@ class AnswerInputSerializer(serializers.Serializer):
 
     def validate_answer(self, value):
         if not isinstance(value, dict):
-            raise serializers.ValidationError("The answer must be a JSON object.")
+            raise serializers.ValidationError(
+                'The answer must be a JSON object, such as {"text": "..."} or {"option": "<id>"}.'
+            )
         return value
 
     def validate(self, attrs):

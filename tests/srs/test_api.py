@@ -291,3 +291,13 @@ def test_new_cards_cannot_exceed_reviews_counting_the_stored_limit(auth_client, 
     assert response.status_code == 400
     assert "new_cards_per_day" in response.json()["error"]["fields"]
     assert ReviewSettings.objects.get(user=user).new_cards_per_day == 20
+
+
+def test_a_bare_string_answer_is_told_the_shape_to_send(auth_client, user, answer_url):
+    card = ReviewCardFactory(user=user, due=_ago(minutes=5))
+
+    response = auth_client.post(answer_url(card), {"answer": "perro"})
+
+    assert response.json()["error"]["fields"]["answer"] == [
+        'The answer must be a JSON object, such as {"text": "..."} or {"option": "<id>"}.'
+    ]
