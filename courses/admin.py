@@ -11,6 +11,7 @@ import random
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -22,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from courses.admin_packs import CoursePackAdminMixin
 from courses.forms import (
+    CheckedModelMultipleChoiceField,
     CourseForm,
     ExerciseForm,
     ExerciseInlineForm,
@@ -36,6 +38,7 @@ from courses.forms import (
     UnitForm,
     UnitInlineFormSet,
     WordForm,
+    usable_keys,
 )
 from courses.models import (
     Course,
@@ -72,8 +75,46 @@ def _admin_link(obj, text=None) -> str:
     return format_html('<a href="{}">{}</a>', url, text or obj)
 
 
+class _CheckedAutocomplete:
+    """An autocomplete that shows only selected ids a row could have.
+
+    Redrawing a refused form, Django's widget looks the posted ids up with `__in`: "abc" was a
+    ValueError and a number past the database's integers an OverflowError (a 500) instead of
+    the form's error. The field reports them; the widget leaves them out.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        field = opts.get_field(getattr(remote, "field_name", None) or opts.pk.attname)
+        return super().optgroups(name, usable_keys(field, value), attr)
+
+
+class CheckedAutocompleteSelect(_CheckedAutocomplete, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_CheckedAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     list_per_page = 50
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -96,8 +137,7 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 
 def _known_pks(model, values: list) -> list[str]:
-    # At most 18 digits: every such number fits the database's integers.
-    candidates = [str(value) for value in values if str(value).isdigit() and len(str(value)) <= 18]
+    candidates = usable_keys(model._meta.pk, values)
     found = {
         str(pk)
         for pk in model._default_manager.filter(pk__in=candidates).values_list("pk", flat=True)

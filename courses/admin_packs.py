@@ -7,6 +7,8 @@
   nothing is written; on success a message says what changed;
 - a "Course pack" column with download links per course (JSON, or a zip with the media), and a
   "Download course packs" action (one course: its JSON; several: a zip of their JSON files).
+  A downloaded JSON uploads back onto its course as it is: the media it names are the course's
+  own, kept where they are stored (see `courses.packs`); the zip also carries them elsewhere.
 
 The page and the downloads are thin: `courses.packs` does the work.
 """
@@ -42,8 +44,9 @@ class CoursePackImportForm(forms.Form):
     pack = forms.FileField(
         label=_("Course pack"),
         help_text=_(
-            "A pack .json file, or a .zip holding pack.json and the media files it names "
-            "(a .json alone cannot bring audio or images)."
+            "A pack .json file, or a .zip holding pack.json and the media files it names. A "
+            ".json brings no audio or images of its own: it may name those the course already "
+            "has (as its JSON download does), and new ones come in a .zip."
         ),
     )
     dry_run = forms.BooleanField(

@@ -5,7 +5,9 @@ checked on the form, so an editor reads a message beside the field instead of a 
 - An exercise and its options are judged together by `exercises.rules.exercise_problems`: the
   exercise form checks what does not depend on options, the options formset the rest.
 - Prerequisites stay in the lesson's course and make no cycle
-  (`courses.services.lesson_prerequisites_problems`).
+  (`courses.services.lesson_prerequisites_problems`); nor may moving, adding or deleting
+  lessons, units or sections make one, since a lesson without prerequisites waits for the one
+  before it (`courses.services.requirements_cycle`, checked by the inline formsets).
 - Rows ordered by `position` may swap places in one save: the formsets park the moving rows
   before saving, so the database's unique constraints never see two rows at one position.
 """
@@ -14,12 +16,19 @@ from collections import Counter
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Section, Unit, Word
 from courses.selectors import LESSON_ORDER
-from courses.services import PLACE_SEPARATOR, exercise_spec, lesson_prerequisites_problems
+from courses.services import (
+    PLACE_SEPARATOR,
+    LessonChange,
+    exercise_spec,
+    lesson_prerequisites_problems,
+    requirements_cycle,
+)
 from exercises.rules import USES, exercise_problems
 from exercises.types import ExerciseType
 
@@ -119,9 +128,65 @@ def _section_label(section: Section) -> str:
 
 
 def _course_of_unit(unit_id) -> int | None:
-    if not str(unit_id or "").isdigit():
+    if not usable_keys(Unit._meta.pk, [unit_id]):
         return None
     return Unit.objects.filter(pk=unit_id).values_list("section__course_id", flat=True).first()
+
+
+# --- Ids from the request ------------------------------------------------------------------
+
+
+def usable_keys(field, values) -> list[str]:
+    """Those of `values` (as strings) that a column like `field` could hold, in their order.
+
+    Ids arrive from the request as text: "abc", "²" or a number beyond the database's integers
+    must never reach a query (they raise ValueError, or OverflowError on SQLite), whatever
+    form or widget reads them.
+    """
+    try:
+        bounds = connection.ops.integer_field_range(field.get_internal_type())
+    except KeyError:
+        bounds = (None, None)  # not an integer column
+    usable = []
+    for value in values:
+        text = str(value)
+        try:
+            python = field.to_python(text)
+        except (ValidationError, ValueError, TypeError):
+            continue
+        if python in (None, ""):
+            continue
+        low, high = bounds
+        if isinstance(python, int) and (
+            (low is not None and python < low) or (high is not None and python > high)
+        ):
+            continue
+        usable.append(text)
+    return usable
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice that refuses ids no row could have before they reach a query.
+
+    Django checks each value with an exact lookup, which bounds integers, then fetches them all
+    with `__in`, which does not: on SQLite a number past 2**63 was an OverflowError (a 500).
+    """
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple):
+            model = self.queryset.model
+            field = model._meta.get_field(self.to_field_name) if self.to_field_name else None
+            field = field or model._meta.pk
+            texts = [str(item) for item in value]
+            usable = set(usable_keys(field, texts))
+            for text in texts:
+                if text not in usable:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": text},
+                    )
+        return super()._check_values(value)
 
 
 # --- Ordered inlines -----------------------------------------------------------------------
@@ -160,6 +225,19 @@ class OrderedInlineFormSet(BaseInlineFormSet):
                     code="duplicate",
                     params={"field": str(label).lower(), "values": ", ".join(repeated)},
                 )
+        if not any(self.errors):
+            self.check_order()
+
+    def check_order(self) -> None:
+        """Refuse an order of the course's lessons in which they wait for each other."""
+
+    def _row_position(self, form) -> int | None:
+        """The row's position once saved; None when the row is deleted or left blank."""
+        if self._should_delete_form(form):
+            return None
+        if form.instance.pk is None and not form.has_changed():
+            return None
+        return form.cleaned_data.get("position")
 
     def _parked(self, pk: int) -> dict:
         """Values that take a moving row out of every other row's way (unique per pk)."""
@@ -180,16 +258,74 @@ class OrderedInlineFormSet(BaseInlineFormSet):
                 self.model._default_manager.filter(pk=pk).update(**parked)
 
 
+def _refuse_cycle(course_id: int | None, **changes) -> None:
+    if course_id is None:
+        return
+    cycle = requirements_cycle(course_id=course_id, **changes)
+    if cycle:
+        raise ValidationError(
+            _("In this order the course's lessons wait for each other in a cycle: %(cycle)s."),
+            code="cycle",
+            params={"cycle": cycle},
+        )
+
+
 class SectionInlineFormSet(OrderedInlineFormSet):
-    pass
+    """The sections of a course (its page)."""
+
+    def check_order(self) -> None:
+        sections = {
+            form.instance.pk: self._row_position(form)
+            for form in self.initial_forms
+            if form.instance.pk is not None
+        }
+        _refuse_cycle(self.instance.pk, sections=sections)
 
 
 class UnitInlineFormSet(OrderedInlineFormSet):
-    pass
+    """The units of a section (its page); the section itself may move in the same save."""
+
+    def check_order(self) -> None:
+        section = self.instance
+        if section.pk is None or section.course_id is None:
+            return  # a new section has no lessons yet
+        sections = {section.pk: section.position} if section.position is not None else {}
+        units = {
+            form.instance.pk: (None if position is None else (section.pk, position))
+            for form in self.initial_forms
+            if form.instance.pk is not None
+            for position in [self._row_position(form)]
+        }
+        _refuse_cycle(section.course_id, sections=sections, units=units)
 
 
 class LessonInlineFormSet(OrderedInlineFormSet):
+    """The lessons of a unit (its page); the unit itself may move in the same save."""
+
     sibling_unique_fields = ("position", "slug")
+
+    def check_order(self) -> None:
+        unit = self.instance
+        if unit.section_id is None or unit.position is None:
+            return  # the unit's own form shows what is missing
+        sections = Section.objects.filter(pk=unit.section_id)
+        course_id = sections.values_list("course_id", flat=True).first()
+        lessons = []
+        for form in self.forms:
+            position = self._row_position(form)
+            if position is None and form.instance.pk is None:
+                continue  # a blank new row
+            lessons.append(
+                LessonChange(
+                    lesson_id=form.instance.pk,
+                    slug=form.cleaned_data.get("slug") or form.instance.slug,
+                    unit_id=unit.pk,
+                    position=position if position is not None else form.instance.position,
+                    deleted=position is None,
+                )
+            )
+        units = {unit.pk: (unit.section_id, unit.position)}
+        _refuse_cycle(course_id, lessons=lessons, units=units)
 
 
 class ExerciseInlineFormSet(OrderedInlineFormSet):
@@ -325,7 +461,10 @@ class LessonForm(forms.ModelForm):
         _check_slug_free(self, course_id, cleaned.get("slug"))
         prerequisites = cleaned.get("prerequisites")
         if prerequisites is not None and cleaned.get("slug"):
+            # Judged as it will be saved: its slug (named in a cycle) and place in the course.
             self.instance.slug = cleaned["slug"]
+            self.instance.unit = unit
+            self.instance.position = cleaned.get("position")
             for problem in lesson_prerequisites_problems(
                 lesson=self.instance, prerequisites=prerequisites
             ):
@@ -500,6 +639,7 @@ class WordForm(forms.ModelForm):
 
 
 __all__ = [
+    "CheckedModelMultipleChoiceField",
     "CourseForm",
     "ExerciseForm",
     "ExerciseInlineForm",
@@ -516,4 +656,5 @@ __all__ = [
     "UnitForm",
     "UnitInlineFormSet",
     "WordForm",
+    "usable_keys",
 ]

@@ -3,13 +3,15 @@
 `course_publish` refuses a course while anything in it would break a learner's lesson, and says
 where: "Section 1 › Unit 2 › Lesson 'food-1' › exercise 3: multiple_choice needs exactly one
 correct option". The same checks serve the admin's forms (`lesson_prerequisites_problems`,
-`exercise_spec`) and the course-pack importer (`prerequisites_find_cycle`).
+`requirements_cycle`, `exercise_spec`) and the course-pack importer (`prerequisites_find_cycle`).
+What a lesson waits for — its prerequisites, or without any the lesson before it — is one rule
+(`_requirement_edges`), used by the publish check and the forms alike.
 """
 
 # ruff: noqa: RUF001, RUF002 - places are joined with the angle quote editors read.
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError
 from courses.error_codes import CoursesErrorCode
-from courses.models import Course, CourseStatus, Exercise, Lesson
+from courses.models import Course, CourseStatus, Exercise, Lesson, Section, Unit
 from courses.selectors import course_content_get
 from exercises.rules import ExerciseSpec, exercise_problems
 
@@ -27,12 +29,14 @@ __all__ = [
     "PLACE_SEPARATOR",
     "ContentProblem",
     "CourseNotPublishable",
+    "LessonChange",
     "course_problems",
     "course_publish",
     "course_unpublish",
     "exercise_spec",
     "lesson_prerequisites_problems",
     "prerequisites_find_cycle",
+    "requirements_cycle",
 ]
 
 
@@ -97,15 +101,196 @@ def _sequence(value) -> tuple:
     return tuple(value) if isinstance(value, list) else ()
 
 
-# --- Lesson prerequisites ------------------------------------------------------------------
+# --- What each lesson waits for ------------------------------------------------------------
+
+IMPLICIT_NOTE = " (a lesson without prerequisites waits for the lesson before it)"
+
+
+def _requirement_edges(
+    ordered: Iterable[tuple[Hashable, Sequence[Hashable]]],
+) -> tuple[dict[Hashable, list[Hashable]], set[tuple[Hashable, Hashable]]]:
+    """What each lesson waits for: its prerequisites, or without any the lesson before it.
+
+    `ordered` holds each lesson (any key) with the keys of its prerequisites, in course order.
+    Prerequisites outside `ordered` (another course) or the lesson itself lead nowhere. Returns
+    the edges and, of them, the implicit ones (a lesson to the lesson before it). This is the
+    one rule `progress` unlocks by, shared by the publish check and the admin's forms.
+    """
+    ordered = list(ordered)
+    known = {key for key, _ in ordered}
+    edges: dict[Hashable, list[Hashable]] = {}
+    implicit: set[tuple[Hashable, Hashable]] = set()
+    previous: list[Hashable] = []  # the lesson before, once there is one
+    for key, requires in ordered:
+        if requires:
+            edges[key] = [target for target in requires if target in known and target != key]
+        else:
+            edges[key] = list(previous)
+            implicit.update((key, target) for target in previous)
+        previous = [key]
+    return edges, implicit
+
+
+def _cycle_text(cycle: Sequence[Hashable], names: Mapping, implicit: set[tuple]) -> str:
+    """'a → b → a', noting when a step is the implicit wait for the lesson before."""
+    note = IMPLICIT_NOTE if any(step in implicit for step in pairwise(cycle)) else ""
+    return " → ".join(names[key] for key in cycle) + note
+
+
+def _path(edges: Mapping[Hashable, Sequence[Hashable]], start, goal) -> list | None:
+    """The shortest path from `start` to `goal` along `edges`, in edge order; None if none."""
+    came_from: dict = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = [node]
+            while came_from[path[-1]] is not None:
+                path.append(came_from[path[-1]])
+            return path[::-1]
+        for target in edges.get(node, ()):
+            if target not in came_from:
+                came_from[target] = node
+                queue.append(target)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonChange:
+    """A lesson as a form is about to save it, for `requirements_cycle`.
+
+    `lesson_id` is None for a new lesson; `unit_id` None is the new unit given in `units`.
+    `prerequisite_ids` None keeps the saved prerequisites.
+    """
+
+    lesson_id: int | None
+    slug: str
+    unit_id: int | None
+    position: int
+    prerequisite_ids: Sequence[int] | None = None
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class _CourseOrder:
+    """Where the lessons of a course stand and what they require, as plain data."""
+
+    sections: dict[int, int]  # section id → position
+    units: dict[int | None, tuple[int, int]]  # unit id → (section id, position)
+    lessons: dict[Hashable, tuple[str, int | None, int]]  # lesson → (slug, unit id, position)
+    requires: dict[Hashable, list[Hashable]]  # lesson → its prerequisites, saved order
+
+    @classmethod
+    def saved(cls, course_id: int) -> "_CourseOrder":
+        """The course as the database holds it, in four queries."""
+        units = Unit.objects.filter(section__course_id=course_id)
+        lessons = Lesson.objects.filter(course_id=course_id)
+        through = Lesson.prerequisites.through.objects.filter(from_lesson__course_id=course_id)
+        requires: dict[Hashable, list[Hashable]] = defaultdict(list)
+        for source, target in through.order_by("pk").values_list("from_lesson_id", "to_lesson_id"):
+            requires[source].append(target)
+        return cls(
+            sections=dict(
+                Section.objects.filter(course_id=course_id).values_list("id", "position")
+            ),
+            units={
+                unit_id: (section_id, position)
+                for unit_id, section_id, position in units.values_list(
+                    "id", "section_id", "position"
+                )
+            },
+            lessons={
+                lesson_id: (slug, unit_id, position)
+                for lesson_id, slug, unit_id, position in lessons.values_list(
+                    "id", "slug", "unit_id", "position"
+                )
+            },
+            requires=dict(requires),
+        )
+
+    def changed(
+        self,
+        lessons: Iterable[LessonChange],
+        units: Mapping[int | None, tuple[int, int] | None],
+        sections: Mapping[int, int | None],
+    ) -> "_CourseOrder":
+        """A copy with the changes made (None deletes a unit or section, with its lessons)."""
+        order = _CourseOrder(
+            sections={**self.sections, **sections},
+            units={**self.units, **units},
+            lessons=dict(self.lessons),
+            requires={key: list(targets) for key, targets in self.requires.items()},
+        )
+        for number, change in enumerate(lessons):
+            key = change.lesson_id if change.lesson_id is not None else ("new", number)
+            if change.deleted:
+                order.lessons.pop(key, None)
+                continue
+            order.lessons[key] = (change.slug, change.unit_id, change.position)
+            if change.prerequisite_ids is not None:
+                order.requires[key] = list(change.prerequisite_ids)
+        # Deleting a lesson deletes the prerequisites that name it.
+        kept = {key for key, _ in order.steps()}
+        order.requires = {
+            key: [target for target in targets if target in kept or target not in self.lessons]
+            for key, targets in order.requires.items()
+        }
+        return order
+
+    def steps(self) -> list[tuple[Hashable, list[Hashable]]]:
+        """Each lesson with its prerequisites, in course order (see `_requirement_edges`)."""
+        ranked = []
+        for number, (key, (_slug, unit_id, position)) in enumerate(self.lessons.items()):
+            unit = self.units.get(unit_id)
+            section_position = self.sections.get(unit[0]) if unit is not None else None
+            if section_position is None:
+                continue  # its unit or section is being deleted, and the lesson with it
+            ranked.append(((section_position, unit[1], position, number), key))
+        return [(key, self.requires.get(key, [])) for _rank, key in sorted(ranked)]
+
+
+def requirements_cycle(
+    *,
+    course_id: int,
+    lessons: Iterable[LessonChange] = (),
+    units: Mapping[int | None, tuple[int, int] | None] | None = None,
+    sections: Mapping[int, int | None] | None = None,
+) -> str | None:
+    """The cycle that saving these changes would make in what the lessons wait for, as text.
+
+    The course as saved, with `lessons` changed, added or deleted, `units` moved (unit id →
+    (section id, position), or None when deleted; key None for a new unit) and `sections`
+    moved (section id → position, or None when deleted), is judged by the publish check's rule
+    (`_requirement_edges`). A cycle counts when it passes through a requirement the change
+    adds, or through a lesson given prerequisites here; one the change neither makes nor
+    touches is left to the publish check. None when there is none. Four queries.
+    """
+    lessons = list(lessons)
+    saved = _CourseOrder.saved(course_id)
+    after = saved.changed(lessons, units or {}, sections or {})
+    before_edges, _ = _requirement_edges(saved.steps())
+    after_edges, implicit = _requirement_edges(after.steps())
+    chosen = {
+        change.lesson_id if change.lesson_id is not None else ("new", number)
+        for number, change in enumerate(lessons)
+        if change.prerequisite_ids and not change.deleted
+    }
+    names = {key: slug for key, (slug, _unit, _position) in after.lessons.items()}
+    for source, targets in after_edges.items():
+        for target in targets:
+            if source in chosen or target not in before_edges.get(source, ()):
+                path = _path(after_edges, target, source)
+                if path is not None:
+                    return _cycle_text([source, *path], names, implicit)
+    return None
 
 
 def lesson_prerequisites_problems(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> list[str]:
     """Why `lesson` may not require `prerequisites`, as sentences; empty when it may.
 
-    `lesson` may be unsaved or carry unsaved changes (the admin's form): its `course_id`, `slug`
-    and `pk` are what count. Prerequisites stay in the lesson's course and form no cycle with the
-    requirements already saved for the course's other lessons.
+    `lesson` may be unsaved or carry unsaved changes (the admin's form): its `course_id`, `slug`,
+    `unit_id`, `position` and `pk` are what count. Prerequisites stay in the lesson's course,
+    and with them what the lessons wait for (`requirements_cycle`) forms no cycle.
     """
     chosen = list(prerequisites)
     problems = []
@@ -116,24 +301,18 @@ def lesson_prerequisites_problems(*, lesson: Lesson, prerequisites: Iterable[Les
             problems.append(
                 f"'{prerequisite.slug}' is in another course; prerequisites stay in the course."
             )
-    if problems or not chosen:
+    if problems or lesson.unit_id is None or lesson.position is None:
         return problems
-
-    slugs = dict(Lesson.objects.filter(course_id=lesson.course_id).values_list("id", "slug"))
-    if lesson.pk is not None:
-        slugs[lesson.pk] = lesson.slug
-    # The lesson first, so a cycle is reported starting from the lesson being edited.
-    edges: dict[str, list[str]] = defaultdict(list)
-    edges[lesson.slug] = [prerequisite.slug for prerequisite in chosen]
-    saved = Lesson.prerequisites.through.objects.filter(from_lesson__course_id=lesson.course_id)
-    if lesson.pk is not None:
-        saved = saved.exclude(from_lesson_id=lesson.pk)
-    for source, target in saved.order_by("pk").values_list("from_lesson_id", "to_lesson_id"):
-        if source in slugs and target in slugs:
-            edges[slugs[source]].append(slugs[target])
-    cycle = prerequisites_find_cycle(edges)
+    change = LessonChange(
+        lesson_id=lesson.pk,
+        slug=lesson.slug,
+        unit_id=lesson.unit_id,
+        position=lesson.position,
+        prerequisite_ids=[prerequisite.pk for prerequisite in chosen],
+    )
+    cycle = requirements_cycle(course_id=lesson.course_id, lessons=[change])
     if cycle:
-        return [f"These prerequisites make a cycle: {' → '.join(cycle)}."]
+        return [f"These prerequisites make a cycle: {cycle}."]
     return []
 
 
@@ -225,38 +404,24 @@ def _lesson_problems(place: str, lesson: Lesson, course: Course) -> list[Content
 
 def _reachability_problems(ordered: list[tuple[str, Lesson]]) -> list[ContentProblem]:
     """Cycles in what each lesson waits for, each reported once at the lesson that starts it."""
-    by_slug = {lesson.slug: (place, lesson) for place, lesson in ordered}
-    edges: dict[str, list[str]] = {}
-    implicit: set[tuple[str, str]] = set()
-    previous: str | None = None
-    for _, lesson in ordered:
-        required = [p.slug for p in lesson.prerequisites.all() if p.slug in by_slug]
-        required = [slug for slug in required if slug != lesson.slug]
-        if lesson.prerequisites.all():
-            edges[lesson.slug] = required
-        else:
-            edges[lesson.slug] = [previous] if previous else []
-            if previous:
-                implicit.add((lesson.slug, previous))
-        previous = lesson.slug
-
+    by_pk = {lesson.pk: (place, lesson) for place, lesson in ordered}
+    edges, implicit = _requirement_edges(
+        (lesson.pk, [p.pk for p in lesson.prerequisites.all()]) for _, lesson in ordered
+    )
+    names = {pk: lesson.slug for pk, (_, lesson) in by_pk.items()}
     problems = []
     # Each pass reports one cycle and cuts it, so independent cycles are all reported.
     for _ in range(len(edges)):
         cycle = prerequisites_find_cycle(edges)
         if cycle is None:
             break
-        steps = list(pairwise(cycle))
-        note = (
-            " (a lesson without prerequisites waits for the lesson before it)"
-            if any(step in implicit for step in steps)
-            else ""
+        place, lesson = by_pk[cycle[0]]
+        message = "no learner can reach it: its requirements form a cycle "
+        problems.append(
+            ContentProblem(place, message + _cycle_text(cycle, names, implicit), lesson)
         )
-        place, lesson = by_slug[cycle[0]]
-        message = f"no learner can reach it: its requirements form a cycle {' → '.join(cycle)}"
-        problems.append(ContentProblem(place, message + note, lesson))
-        first, second = steps[0]
-        edges[first] = [slug for slug in edges[first] if slug != second]
+        first, second = cycle[0], cycle[1]
+        edges[first] = [key for key in edges[first] if key != second]
     return problems
 
 

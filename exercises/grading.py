@@ -9,6 +9,8 @@ correct option, no pairs) is a content bug and raises a plain `ValueError`, not 
 Payloads, by exercise type (extra keys are ignored, so clients may send timing data alongside):
 
 - multiple_choice: {"option": <id>}, an int or a str; compared as strings, so 3 and "3" match.
+  When the key lists the exercise's option ids, an id that is none of them is malformed
+  (`InvalidAnswer`), not a wrong answer: a learner can only pick an option that is shown.
 - translate, listen_type, fill_blank, word_bank: {"text": "..."}, at most 500 characters
   (word_bank: the tiles in order, joined by spaces).
 - match_pairs: {"pairs": [["<left>", "<right>"], ...]}, at most 20 pairs.
@@ -101,6 +103,9 @@ class AnswerKey:
     pairs: tuple[tuple[str, str], ...] = ()  # match_pairs
     correct_option: str | None = None  # multiple_choice: id of the correct option, as str
     correct_option_text: str = ""  # multiple_choice: its text, shown as the solution
+    # multiple_choice: the ids of every option shown, as str; None when the caller does not
+    # know them (then any other id is merely wrong).
+    option_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,8 +335,12 @@ def _grade_choice(key: AnswerKey, answer: Mapping[str, Any]) -> Verdict:
         raise InvalidAnswer(f'"option" must be an option id, not {_json_type(option)}.')
     if isinstance(option, str):
         _check_length(option, '"option"')
+    chosen = str(option).strip()
+    if key.option_ids is not None and chosen not in key.option_ids:
+        shown = chosen if len(chosen) <= 40 else chosen[:40] + "…"
+        raise InvalidAnswer(f'"option" {_quote(shown)} is not one of this exercise\'s options.')
     solution = key.correct_option_text
-    if str(option).strip() == str(key.correct_option).strip():
+    if chosen == str(key.correct_option).strip():
         return Verdict(correct=True, match=Match.EXACT, solution=solution, feedback="")
     return _wrong(solution, _quote(solution))
 
@@ -371,7 +380,8 @@ def _pairs_field(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def _field(answer: Mapping[str, Any], name: str) -> Any:
     if name not in answer:
-        raise InvalidAnswer(f'The answer needs a "{name}" field.')
+        article = "an" if name[:1] in "aeiou" else "a"
+        raise InvalidAnswer(f'The answer needs {article} "{name}" field.')
     return answer[name]
 
 

@@ -117,13 +117,20 @@ def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
 
 def _answer_key(item: Mapping) -> AnswerKey:
     key = item["key"]
+    kind = ExerciseType(item["type"])
     return AnswerKey(
-        type=ExerciseType(item["type"]),
+        type=kind,
         answers=tuple(key["answers"]),
         tiles=tuple(key["tiles"]),
         pairs=tuple(tuple(pair) for pair in key["pairs"]),
         correct_option=key["correct_option"],
         correct_option_text=key["correct_option_text"],
+        # The options shown: an id that is none of them is a malformed answer, not a mistake.
+        option_ids=(
+            frozenset(str(option["id"]) for option in item.get("options", ()))
+            if kind is ExerciseType.MULTIPLE_CHOICE
+            else None
+        ),
     )
 
 

@@ -13,7 +13,10 @@ callers of the functions below.
 
 Media: a pack names files by paths relative to the pack file (or inside the zip). The importer
 copies them into the default storage under a content-hash name (see `storage.py`); URLs are
-refused, since the importer downloads nothing and a FileField cannot hold a remote file.
+refused, since the importer downloads nothing and a FileField cannot hold a remote file. A pack
+that updates a course may name a file without carrying it when the course already holds it
+under that path (as its export names it): an exported .json, which carries no media, imports
+back as it is; a path the course does not hold is still refused as missing.
 """
 
 from collections.abc import Mapping
@@ -23,6 +26,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from courses.models import Course
 from courses.packs.exporter import (
     course_pack_dumps,
     course_pack_export,
@@ -57,8 +61,19 @@ def course_pack_validate(
     *, pack: Any, base_dir: Path | None = None, files: Mapping[str, bytes] | None = None
 ) -> list[Problem]:
     """Every problem of the pack, as (place, message); empty when it can be imported."""
-    problems, _ = pack_problems(pack, source=MediaSource(base_dir=base_dir, files=files))
+    problems, _ = pack_problems(pack, source=_media_source(pack, base_dir, files))
     return problems
+
+
+def _media_source(
+    pack: Any, base_dir: Path | None, files: Mapping[str, bytes] | None
+) -> MediaSource:
+    """The pack's own files, then those the course it updates already holds (see above)."""
+    course = pack.get("course") if isinstance(pack, dict) else None
+    slug = course.get("slug") if isinstance(course, dict) else None
+    existing = Course.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    stored = course_pack_export_media(course=existing)[1] if existing is not None else {}
+    return MediaSource(base_dir=base_dir, files=files, stored=stored)
 
 
 def course_pack_import(
@@ -75,13 +90,16 @@ def course_pack_import(
     by path (a zip's members); `by` is recorded as the author of every change. With `dry_run`
     the import runs and reports what it would change, then rolls back and stores no media.
     """
-    problems, media = pack_problems(pack, source=MediaSource(base_dir=base_dir, files=files))
+    source = _media_source(pack, base_dir, files)
+    problems, media = pack_problems(pack, source=source)
     if problems:
         raise PackError(problems)
     for attempt in range(2):
         try:
             with transaction.atomic():
-                report = PackImporter(pack, media, by=by, store_media=not dry_run).run()
+                report = PackImporter(
+                    pack, media, by=by, store_media=not dry_run, reused=source.reused
+                ).run()
                 if dry_run:
                     report.dry_run = True
                     raise _RolledBack(report)

@@ -72,9 +72,20 @@ class ImportReport:
 
 
 class PackImporter:
-    def __init__(self, pack: dict, media: dict[str, bytes], *, by=None, store_media=True):
+    def __init__(
+        self,
+        pack: dict,
+        media: dict[str, bytes],
+        *,
+        by=None,
+        store_media=True,
+        reused: dict[str, str] | None = None,
+    ):
         self.data = pack["course"]
         self.media = media
+        # Pack path → stored name of the files the pack names without carrying them, which the
+        # course already holds (see `MediaSource`): rows point at them as they are.
+        self.reused = reused or {}
         self.by = by
         self.store_media = store_media
         self.report: ImportReport
@@ -383,6 +394,8 @@ class PackImporter:
         if not value:
             return ""
         relpath = media_relpath(value)
+        if relpath in self.reused:
+            return self.reused[relpath]
         data = self.media[relpath]
         current_name = current.name if current else ""
         # A file uploaded in the admin is exported under its own name; the same file coming back

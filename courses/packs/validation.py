@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -63,23 +64,54 @@ class MediaUnreadable(Exception):
     """The file is there but cannot be read (a damaged or encrypted zip member); says why."""
 
 
+class MediaStoreLost(MediaMissing):
+    """The pack does not carry the file and the course's stored copy has left the media store."""
+
+
 class MediaSource:
     """The files a pack names, read from the pack's folder or from a mapping (a zip's members).
 
     Paths are relative to the pack file, POSIX style; nothing outside the folder is ever read.
+    `stored` maps the pack paths of the media the course being updated already holds (as its
+    export names them) to their names in the media store: a file the pack names but does not
+    carry (an exported .json brings no media) is read from there, and `reused` records it, so
+    the importer points the row at that stored file again rather than storing a copy.
     """
 
     def __init__(
-        self, *, base_dir: FilePath | None = None, files: Mapping[str, bytes] | None = None
+        self,
+        *,
+        base_dir: FilePath | None = None,
+        files: Mapping[str, bytes] | None = None,
+        stored: Mapping[str, str] | None = None,
     ):
         self.base_dir = FilePath(base_dir).resolve() if base_dir is not None else None
         self.files = files
+        self.stored = {media_relpath(path) or path: name for path, name in (stored or {}).items()}
+        self.reused: dict[str, str] = {}
 
     @property
     def empty(self) -> bool:
         return self.base_dir is None and not self.files
 
     def read(self, relpath: str) -> bytes:
+        try:
+            return self._read_pack(relpath)
+        except MediaMissing:
+            if relpath not in self.stored:
+                raise
+        name = self.stored[relpath]
+        try:
+            with default_storage.open(name, "rb") as file:
+                data = file.read(settings.MEDIA_MAX_UPLOAD_BYTES + 1)
+        except (OSError, ValueError):
+            raise MediaStoreLost(relpath) from None
+        if len(data) > settings.MEDIA_MAX_UPLOAD_BYTES:
+            raise MediaTooLarge(relpath)
+        self.reused[relpath] = name
+        return data
+
+    def _read_pack(self, relpath: str) -> bytes:
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
         if self.files is not None and relpath in self.files:
             data = self.files[relpath]
@@ -320,6 +352,11 @@ class _Checker:
             data = self.media.get(relpath)
             if data is None:
                 data = self.source.read(relpath)
+        except MediaStoreLost:
+            return (
+                f"file {_brief(value)} is not in the pack, and the course's copy of it is missing "
+                "from the media store (import a .zip holding the pack and the file)"
+            )
         except MediaMissing:
             if self.source.empty:
                 return (

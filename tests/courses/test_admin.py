@@ -442,6 +442,126 @@ def test_prerequisites_without_a_cycle_are_saved(editor_client, course):
     assert set(third.prerequisites.all()) == {first, second}
 
 
+IMPLICIT = "(a lesson without prerequisites waits for the lesson before it)"
+
+
+def test_a_prerequisite_that_waits_for_the_lesson_before_it_is_refused_as_a_cycle(
+    editor_client, course
+):
+    # lesson-2 has no prerequisites, so it waits for lesson-1: requiring it locks both.
+    first, second, _ = course.lessons.order_by("pk")
+
+    response = editor_client.post(
+        url("lesson", "change", first.pk),
+        lesson_data(editor_client, first, prerequisites=[str(second.pk)]),
+    )
+
+    assert response.status_code == 200
+    expected = f"These prerequisites make a cycle: lesson-1 → lesson-2 → lesson-1 {IMPLICIT}."
+    assert expected in errors_of(response)
+    assert not first.prerequisites.exists()
+
+
+def test_moving_a_lesson_before_its_prerequisite_is_refused_on_its_page(editor_client, course):
+    # lesson-2 requires lesson-1; moved before it, lesson-1 would wait for lesson-2.
+    first, second, _ = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+
+    response = editor_client.post(
+        url("lesson", "change", second.pk), lesson_data(editor_client, second, position="0")
+    )
+
+    assert response.status_code == 200
+    expected = f"These prerequisites make a cycle: lesson-2 → lesson-1 → lesson-2 {IMPLICIT}."
+    assert expected in errors_of(response)
+    assert Lesson.objects.get(pk=second.pk).position == second.position
+
+
+def lesson_rows(data: dict) -> dict[str, int]:
+    return {data[f"lessons-{n}-id"]: n for n in range(int(data["lessons-TOTAL_FORMS"]))}
+
+
+def test_reordering_lessons_into_a_cycle_is_refused_on_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    first, second = unit.lessons.order_by("position")[:2]
+    second.prerequisites.set([first])
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    rows = lesson_rows(data)
+    data[f"lessons-{rows[str(first.pk)]}-position"] = str(second.position)
+    data[f"lessons-{rows[str(second.pk)]}-position"] = str(first.position)
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 200
+    expected = (
+        "In this order the course's lessons wait for each other in a cycle: "
+        f"lesson-1 → lesson-2 → lesson-1 {IMPLICIT}."
+    )
+    assert expected in errors_of(response)
+    assert list(unit.lessons.order_by("position")[:2]) == [first, second]
+
+
+def test_deleting_a_lesson_into_a_cycle_is_refused_on_the_unit_page(editor_client, course):
+    # lesson-1 requires lesson-3, which requires lesson-2: without lesson-2, lesson-3 would
+    # wait for lesson-1.
+    first, second, third = course.lessons.order_by("pk")
+    first.prerequisites.set([third])
+    third.prerequisites.set([second])
+    data = page_data(editor_client.get(url("unit", "change", first.unit_id)))
+    data[f"lessons-{lesson_rows(data)[str(second.pk)]}-DELETE"] = "on"
+
+    response = editor_client.post(url("unit", "change", first.unit_id), data)
+
+    assert response.status_code == 200
+    assert any("lesson-3 → lesson-1 → lesson-3" in error for error in errors_of(response))
+    assert Lesson.objects.filter(pk=second.pk).exists()
+
+
+def test_reordering_units_into_a_cycle_is_refused_on_the_section_page(editor_client):
+    course = build_course(lessons=2, units=2, published=False)
+    first, second = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+    section = first.unit.section
+    data = page_data(editor_client.get(url("section", "change", section.pk)))
+    rows = {data[f"units-{n}-id"]: n for n in range(int(data["units-TOTAL_FORMS"]))}
+    data[f"units-{rows[str(first.unit_id)]}-position"] = str(second.unit.position)
+    data[f"units-{rows[str(second.unit_id)]}-position"] = str(first.unit.position)
+
+    response = editor_client.post(url("section", "change", section.pk), data)
+
+    assert response.status_code == 200
+    assert any("lesson-1 → lesson-2 → lesson-1" in error for error in errors_of(response))
+
+
+def test_reordering_sections_into_a_cycle_is_refused_on_the_course_page(editor_client):
+    course = build_course(lessons=2, lessons_per_unit=1, units_per_section=1, published=False)
+    first, second = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+    data = page_data(editor_client.get(url("course", "change", course.pk)))
+    rows = {data[f"sections-{n}-id"]: n for n in range(int(data["sections-TOTAL_FORMS"]))}
+    first_section, second_section = first.unit.section, second.unit.section
+    data[f"sections-{rows[str(first_section.pk)]}-position"] = str(second_section.position)
+    data[f"sections-{rows[str(second_section.pk)]}-position"] = str(first_section.position)
+
+    response = editor_client.post(url("course", "change", course.pk), data)
+
+    assert response.status_code == 200
+    assert any("lesson-1 → lesson-2 → lesson-1" in error for error in errors_of(response))
+
+
+def test_reordering_lessons_without_a_cycle_is_saved_on_the_unit_page(editor_client, course):
+    first, second, third = course.lessons.order_by("pk")
+    third.prerequisites.set([first])
+    data = page_data(editor_client.get(url("unit", "change", first.unit_id)))
+    rows = lesson_rows(data)
+    data[f"lessons-{rows[str(second.pk)]}-position"] = str(third.position)
+    data[f"lessons-{rows[str(third.pk)]}-position"] = str(second.position)
+
+    response = editor_client.post(url("unit", "change", first.unit_id), data)
+
+    assert response.status_code == 302, errors_of(response)
+
+
 def test_a_lesson_cannot_move_to_another_course(editor_client, course):
     lesson = course.lessons.order_by("pk").first()
     elsewhere = UnitFactory()
@@ -722,7 +842,9 @@ def test_an_exercise_whose_audio_left_the_media_store_shows_a_form_error(editor_
     )
 
 
-@pytest.mark.parametrize("given", ["abc", "99999999999999999999999", "0"])
+@pytest.mark.parametrize(
+    "given", ["abc", "99999999999999999999999", "-99999999999999999999999", "0", "²", "1.5"]
+)
 def test_an_add_page_prefilled_with_an_unknown_lesson_opens_with_the_field_empty(
     editor_client, course, given
 ):
@@ -731,6 +853,57 @@ def test_an_add_page_prefilled_with_an_unknown_lesson_opens_with_the_field_empty
 
         assert response.status_code == 200
         assert response.context["adminform"].form["lesson"].value() is None
+
+
+@pytest.mark.parametrize("given", ["abc", "99999999999999999999999", "²"])
+def test_a_lesson_add_page_prefilled_with_an_unknown_unit_opens(editor_client, course, given):
+    response = editor_client.get(url("lesson", "add"), {"unit": given})
+
+    assert response.status_code == 200
+    assert not response.context["adminform"].form.fields["prerequisites"].queryset.exists()
+
+
+NOT_IDS = ["abc", "99999999999999999999999", "-99999999999999999999999", "²", "1.5"]
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("exercise", "lesson"),
+        ("exercise", "words"),
+        ("lesson", "unit"),
+        ("lesson", "prerequisites"),
+        ("word", "lesson"),
+        ("word", "course"),
+        ("unit", "section"),
+        ("section", "course"),
+    ],
+)
+def test_a_posted_id_no_row_could_have_is_a_form_error(editor_client, course, model, field, value):
+    # The autocomplete widgets looked such ids up while redrawing the form: a 500.
+    obj = one_of(model, course)
+    data = page_data(editor_client.get(url(model, "change", obj.pk)))
+    data[field] = value
+
+    response = editor_client.post(url(model, "change", obj.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    assert f'value="{value}"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", NOT_IDS)
+def test_an_exercise_added_with_an_id_no_row_could_have_is_refused(editor_client, lesson, value):
+    for field in ("lesson", "words"):
+        data = exercise_add_data(lesson, prompt="Hola", answers="Hello")
+        data[field] = value
+
+        response = editor_client.post(url("exercise", "add"), data)
+
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors[field]
+    assert not lesson.exercises.filter(position=90).exists()
 
 
 def test_an_add_page_prefilled_with_a_lesson_keeps_it(editor_client, lesson):

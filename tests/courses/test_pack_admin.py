@@ -12,9 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.admin_packs import CoursePackAdminMixin
-from courses.models import Course
-from courses.packs import course_pack_export, course_pack_import, pack_canonical
+from courses.models import Course, Exercise, ExerciseOption, Word
+from courses.packs import (
+    course_pack_dumps,
+    course_pack_export,
+    course_pack_import,
+    pack_canonical,
+)
 from tests.accounts.factories import UserFactory
+from tests.courses.factories import build_course
 from tests.courses.pack_fixtures import (
     HOLA_AUDIO,
     HOLA_IMAGE,
@@ -218,3 +224,137 @@ def test_the_download_action_zips_several_courses(editor_client, course):
 
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == ["es-from-en-2.json", "es-from-en.json"]
+
+
+# --- JSON round trip: a downloaded .json uploads back -------------------------------------
+
+
+def media_names(course: Course) -> list[tuple[str, str]]:
+    """Every stored file name the course's rows hold, with where."""
+    names = []
+    for word in Word.objects.filter(course=course).order_by("pk"):
+        names += [
+            (f"word {word.text} audio", word.audio.name),
+            (f"word {word.text}", word.image.name),
+        ]
+    for exercise in Exercise.objects.filter(lesson__course=course).order_by("pk"):
+        names += [(f"exercise {exercise.pk} audio", exercise.audio.name)]
+        names += [(f"exercise {exercise.pk} image", exercise.image.name)]
+    for option in ExerciseOption.objects.filter(exercise__lesson__course=course).order_by("pk"):
+        names += [(f"option {option.pk}", f"{option.image.name} {option.audio.name}")]
+    return names
+
+
+def upload_json(client, pack: dict, **fields):
+    data = course_pack_dumps(pack).encode()
+    return client.post(reverse(IMPORT_URL), {"pack": upload(data, "pack.json"), **fields})
+
+
+def messages_of(client, response) -> list[str]:
+    return [str(m) for m in client.get(response["Location"]).context["messages"]]
+
+
+@pytest.mark.parametrize("how", ["link", "action"])
+def test_a_downloaded_json_pack_uploads_back_and_changes_nothing(editor_client, course, how):
+    before = course_pack_export(course=course)
+    names = media_names(course)
+    if how == "link":
+        download = editor_client.get(
+            reverse("admin:courses_course_download_pack", args=[course.pk])
+        )
+    else:
+        download = editor_client.post(
+            reverse("admin:courses_course_changelist"),
+            {"action": "download_packs", ACTION_CHECKBOX_NAME: [course.pk]},
+        )
+
+    for _ in range(2):  # and again: importing the same pack twice changes nothing
+        response = editor_client.post(
+            reverse(IMPORT_URL), {"pack": upload(download.content, "es-from-en.json")}
+        )
+
+        assert response.status_code == 302, response.context and response.context["problems"]
+        assert "is already up to date: nothing changed." in messages_of(editor_client, response)[0]
+    assert course_pack_export(course=course) == before
+    assert media_names(course) == names
+
+
+def test_a_json_pack_changes_a_course_and_keeps_its_stored_media(editor_client, course):
+    names = media_names(course)
+    pack = course_pack_export(course=course)
+    pack["course"]["title"] = "Spanish, again"
+    lesson = lesson_of(pack, "greetings-1")
+    # The listening exercise's audio also goes on the word: a path the course holds.
+    [hola] = [word for word in lesson["words"] if word["text"] == "hola"]
+    hola["audio"] = lesson["exercises"][2]["audio"]
+
+    response = upload_json(editor_client, pack)
+
+    assert response.status_code == 302, response.context and response.context["problems"]
+    course.refresh_from_db()
+    assert course.title == "Spanish, again"
+    word = Word.objects.get(course=course, text="hola")
+    exercise = Exercise.objects.get(lesson__course=course, type="listen_type")
+    assert word.audio.name == exercise.audio.name
+    assert [n for n in media_names(course) if "word" not in n[0]] == [
+        n for n in names if "word" not in n[0]
+    ]
+    assert course_pack_export(course=course) == pack_canonical(pack)
+
+
+def test_a_json_pack_naming_media_the_course_does_not_hold_is_refused(editor_client, course):
+    pack = course_pack_export(course=course)
+    lesson_of(pack, "greetings-1")["exercises"][2]["audio"] = "audio/new.wav"
+
+    response = upload_json(editor_client, pack)
+
+    assert response.status_code == 200
+    assert [tuple(problem) for problem in response.context["problems"]] == [
+        (
+            f"{G1}.exercises[2].audio",
+            "file 'audio/new.wav' is not in the pack: no media came with it (import a .zip "
+            "holding the pack and its files, or the pack file from its folder)",
+        )
+    ]
+
+
+def test_a_json_pack_for_a_new_course_still_needs_its_media(editor_client, course):
+    pack = course_pack_export(course=course)
+    pack["course"]["slug"] = "es-from-en-copy"
+
+    response = upload_json(editor_client, pack)
+
+    assert response.status_code == 200
+    assert len(response.context["problems"]) == 2  # the audio and the image
+    assert not Course.objects.filter(slug="es-from-en-copy").exists()
+
+
+def test_a_json_pack_whose_stored_media_left_the_store_is_refused(editor_client, course):
+    exercise = Exercise.objects.get(lesson__course=course, type="listen_type")
+    exercise.audio.storage.delete(exercise.audio.name)
+
+    response = upload_json(editor_client, course_pack_export(course=course))
+
+    assert response.status_code == 200
+    assert [tuple(problem) for problem in response.context["problems"]] == [
+        (
+            f"{G1}.exercises[2].audio",
+            f"file '{HOLA_AUDIO}' is not in the pack, and the course's copy of it is missing "
+            "from the media store (import a .zip holding the pack and the file)",
+        )
+    ]
+
+
+def test_a_json_pack_of_a_course_with_media_uploaded_in_the_admin_uploads_back(editor_client):
+    built = build_course(lessons=2, exercises_per_lesson=6, published=False)
+    names = media_names(built)
+    assert any(name.startswith("exercises/audio/") for _, name in names)
+    download = editor_client.get(reverse("admin:courses_course_download_pack", args=[built.pk]))
+
+    response = editor_client.post(
+        reverse(IMPORT_URL), {"pack": upload(download.content, "pack.json")}
+    )
+
+    assert response.status_code == 302, response.context and response.context["problems"]
+    assert "is already up to date: nothing changed." in messages_of(editor_client, response)[0]
+    assert media_names(built) == names

@@ -54,6 +54,29 @@ def test_import_course_twice_says_nothing_changed(tmp_path):
     assert "already up to date: nothing changed" in out
 
 
+def test_an_exported_json_imports_back_from_the_shell_without_its_media(tmp_path):
+    path = write_pack(tmp_path / "pack", make_pack())
+    run("import_course", str(path))
+    exported, _ = run("export_course", "es-from-en")
+    alone = tmp_path / "elsewhere" / "es-from-en.json"
+    alone.parent.mkdir()
+    alone.write_text(exported, encoding="utf-8")
+
+    out, _ = run("import_course", str(alone))
+
+    assert "already up to date: nothing changed" in out
+
+
+def test_a_pack_carrying_a_file_the_course_holds_replaces_it(tmp_path):
+    run("import_course", str(write_pack(tmp_path / "first", make_pack())))
+    other = {**pack_files(), HOLA_AUDIO: pack_files()[HOLA_AUDIO] + bytes(8)}
+
+    out, _ = run("import_course", str(write_pack(tmp_path / "second", make_pack(), files=other)))
+
+    assert "exercises: 1 updated" in out
+    assert Exercise.objects.get(type="listen_type").audio.read() == other[HOLA_AUDIO]
+
+
 def test_import_course_reads_a_zip(tmp_path):
     path = tmp_path / "es-from-en.zip"
     path.write_bytes(zip_pack(make_pack()))

@@ -10,12 +10,14 @@ from django.db import connection
 from courses.models import Course, CourseStatus, Exercise
 from courses.services import (
     CourseNotPublishable,
+    LessonChange,
     course_problems,
     course_publish,
     course_unpublish,
     exercise_spec,
     lesson_prerequisites_problems,
     prerequisites_find_cycle,
+    requirements_cycle,
 )
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import (
@@ -132,6 +134,138 @@ def test_replacing_a_lessons_own_prerequisites_is_not_a_cycle(three_lessons):
 
     assert lesson_prerequisites_problems(lesson=second, prerequisites=[first]) != []
     assert lesson_prerequisites_problems(lesson=first, prerequisites=[]) == []
+
+
+def test_a_prerequisite_waiting_for_this_lesson_as_the_one_after_it_is_a_cycle(three_lessons):
+    # lesson-2 has no prerequisites, so it waits for lesson-1: lesson-1 cannot require it.
+    first, second, _ = three_lessons
+
+    problems = lesson_prerequisites_problems(lesson=first, prerequisites=[second])
+
+    assert problems == [
+        "These prerequisites make a cycle: lesson-1 → lesson-2 → lesson-1 (a lesson without "
+        "prerequisites waits for the lesson before it)."
+    ]
+
+
+def test_a_cycle_through_several_lessons_before_is_found(three_lessons):
+    first, _, third = three_lessons
+
+    problems = lesson_prerequisites_problems(lesson=first, prerequisites=[third])
+
+    assert problems == [
+        "These prerequisites make a cycle: lesson-1 → lesson-3 → lesson-2 → lesson-1 (a lesson "
+        "without prerequisites waits for the lesson before it)."
+    ]
+
+
+def test_clearing_prerequisites_may_make_a_cycle_through_the_lesson_before(three_lessons):
+    # lesson-2 requires lesson-3; without prerequisites, lesson-3 would wait for lesson-2.
+    first, second, third = three_lessons
+    second.prerequisites.set([third])
+    third.prerequisites.set([first])
+
+    problems = lesson_prerequisites_problems(lesson=third, prerequisites=[])
+
+    assert problems == [
+        "These prerequisites make a cycle: lesson-3 → lesson-2 → lesson-3 (a lesson without "
+        "prerequisites waits for the lesson before it)."
+    ]
+
+
+def test_moving_a_lesson_is_judged_at_its_new_place(three_lessons):
+    # lesson-3 requires lesson-1; moved before lesson-1, lesson-1 would wait for it.
+    first, _, third = three_lessons
+    third.prerequisites.set([first])
+    third.position = 0
+
+    problems = lesson_prerequisites_problems(lesson=third, prerequisites=[first])
+
+    assert problems == [
+        "These prerequisites make a cycle: lesson-3 → lesson-1 → lesson-3 (a lesson without "
+        "prerequisites waits for the lesson before it)."
+    ]
+
+
+def test_the_form_check_and_the_publish_check_agree(three_lessons):
+    first, second, _ = three_lessons
+    assert lesson_prerequisites_problems(lesson=first, prerequisites=[second]) != []
+
+    first.prerequisites.set([second])
+
+    [problem] = course_problems(course=first.course)
+    assert problem.message.endswith(
+        "lesson-1 → lesson-2 → lesson-1 (a lesson without prerequisites waits for the lesson "
+        "before it)"
+    )
+
+
+def test_a_cycle_elsewhere_in_the_course_does_not_block_an_unrelated_lesson(three_lessons):
+    first, second, third = three_lessons
+    first.prerequisites.set([second])  # saved by hand: a cycle lesson-1 ⇄ lesson-2
+
+    assert lesson_prerequisites_problems(lesson=third, prerequisites=[first]) == []
+
+
+@pytest.mark.django_db
+def test_swapping_lessons_under_an_explicit_prerequisite_is_a_cycle():
+    course = build_course(lessons=3, published=False)
+    first, second, _ = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+    swapped = [
+        LessonChange(lesson_id=first.pk, slug="lesson-1", unit_id=first.unit_id, position=2),
+        LessonChange(lesson_id=second.pk, slug="lesson-2", unit_id=second.unit_id, position=1),
+    ]
+
+    cycle = requirements_cycle(course_id=course.pk, lessons=swapped)
+
+    assert cycle == (
+        "lesson-1 → lesson-2 → lesson-1 (a lesson without prerequisites waits for the lesson "
+        "before it)"
+    )
+
+
+@pytest.mark.django_db
+def test_deleting_a_lesson_may_make_a_cycle_through_the_lesson_before():
+    # lesson-1 requires lesson-3, which requires lesson-2: deleting lesson-2 deletes that
+    # requirement, so lesson-3 would wait for lesson-1.
+    course = build_course(lessons=3, published=False)
+    first, second, third = course.lessons.order_by("pk")
+    first.prerequisites.set([third])
+    third.prerequisites.set([second])
+    gone = LessonChange(
+        lesson_id=second.pk, slug="lesson-2", unit_id=second.unit_id, position=2, deleted=True
+    )
+
+    assert requirements_cycle(course_id=course.pk, lessons=[gone]) == (
+        "lesson-3 → lesson-1 → lesson-3 (a lesson without prerequisites waits for the lesson "
+        "before it)"
+    )
+
+
+@pytest.mark.django_db
+def test_swapping_units_is_judged_in_the_new_order():
+    course = build_course(lessons=2, units=2, published=False)
+    first, second = course.lessons.order_by("pk")
+    second.prerequisites.set([first])
+
+    cycle = requirements_cycle(
+        course_id=course.pk,
+        units={
+            first.unit_id: (first.unit.section_id, 2),
+            second.unit_id: (second.unit.section_id, 1),
+        },
+    )
+
+    assert cycle is not None
+    assert cycle.startswith("lesson-1 → lesson-2 → lesson-1")
+
+
+@pytest.mark.django_db
+def test_an_unchanged_course_has_no_new_cycle():
+    course = build_course(lessons=5, units=2, published=False)
+
+    assert requirements_cycle(course_id=course.pk) is None
 
 
 # --- course_problems -----------------------------------------------------------------------

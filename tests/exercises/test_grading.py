@@ -49,6 +49,16 @@ def choice(correct: str, text: str) -> AnswerKey:
     return AnswerKey(ExerciseType.MULTIPLE_CHOICE, correct_option=correct, correct_option_text=text)
 
 
+def shown(correct: str, *others: str) -> AnswerKey:
+    """A multiple choice key that knows every option shown: the correct one and `others`."""
+    return AnswerKey(
+        ExerciseType.MULTIPLE_CHOICE,
+        correct_option=correct,
+        correct_option_text="la manzana",
+        option_ids=frozenset((correct, *others)),
+    )
+
+
 def text(value: str) -> dict[str, str]:
     return {"text": value}
 
@@ -456,6 +466,11 @@ def test_a_typo_that_is_another_alternative_is_simply_that_alternative():
     assert verdict.match is EXACT
 
 
+@pytest.mark.parametrize(("answer", "correct"), [(1, True), ("1", True), (" 2 ", False)])
+def test_multiple_choice_grades_the_options_shown(answer, correct):
+    assert grade(shown("1", "2"), {"option": answer}).correct is correct
+
+
 def test_multiple_choice_solution_is_the_option_text():
     assert grade(choice("7", "la manzana"), {"option": 8}) == Verdict(
         False, WRONG, "la manzana", 'Correct solution: "la manzana".'
@@ -500,14 +515,17 @@ TOO_MANY = {"pairs": [[f"l{i}", f"r{i}"] for i in range(MAX_PAIRS + 1)]}
         pytest.param(translate("hola"), ["hola"], "JSON object", id="not-an-object"),
         pytest.param(translate("hola"), "hola", "JSON object", id="a-string"),
         pytest.param(translate("hola"), None, "JSON object", id="null"),
-        pytest.param(translate("hola"), {}, '"text" field', id="text-missing"),
+        pytest.param(translate("hola"), {}, 'needs a "text" field', id="text-missing"),
         pytest.param(translate("hola"), {"option": 1}, '"text" field', id="wrong-field"),
         pytest.param(translate("hola"), {"text": 5}, "a number", id="text-number"),
         pytest.param(translate("hola"), {"text": None}, "null", id="text-null"),
         pytest.param(translate("hola"), {"text": ["hola"]}, "a list", id="text-list"),
         pytest.param(translate("hola"), text(TOO_LONG), "longer than 500", id="text-too-long"),
         pytest.param(word_bank("a b", tiles=("a", "b")), text(TOO_LONG), "500", id="wb-too-long"),
-        pytest.param(choice("1", "x"), {}, '"option" field', id="option-missing"),
+        pytest.param(choice("1", "x"), {}, 'needs an "option" field', id="option-missing"),
+        pytest.param(shown("1", "2"), {"option": 3}, '"3" is not one of', id="option-not-shown"),
+        pytest.param(shown("1", "2"), {"option": "12"}, "not one of", id="option-not-shown-str"),
+        pytest.param(shown("1", "2"), {"option": ""}, "not one of", id="option-empty"),
         pytest.param(choice("1", "x"), {"option": True}, "a boolean", id="option-bool"),
         pytest.param(choice("1", "x"), {"option": 1.0}, "a number", id="option-float"),
         pytest.param(choice("1", "x"), {"option": None}, "null", id="option-null"),

@@ -499,6 +499,42 @@ def test_a_multiple_choice_snapshot_keeps_its_correct_option_after_an_edit(learn
     }
 
 
+@pytest.mark.parametrize("stranger", ["other", "unknown", "long"])
+def test_an_option_that_is_not_the_exercises_is_400_invalid_answer_and_costs_nothing(
+    learner, user, stranger
+):
+    lesson = _enrolled_lesson(user, exercises=0)
+    exercise = add_exercise(lesson, ExerciseType.MULTIPLE_CHOICE, position=0)
+    other = add_exercise(lesson, ExerciseType.MULTIPLE_CHOICE, position=1)
+    session = learner.start(lesson).json()
+    chosen = {
+        "other": other.options.filter(is_correct=False).first().id,  # another exercise's
+        "unknown": 999_999_999,
+        "long": "9" * 400,
+    }[stranger]
+
+    response = learner.answer(session["id"], exercise.id, {"option": chosen})
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_answer"
+    assert "is not one of this exercise's options" in error["message"]
+    assert not SessionAnswer.objects.exists()
+    assert hearts_get(user=user).count == settings.HEARTS_MAX
+
+
+def test_an_option_id_sent_as_a_string_is_graded(learner, user):
+    lesson = _enrolled_lesson(user, exercises=0)
+    exercise = add_exercise(lesson, ExerciseType.MULTIPLE_CHOICE, position=0)
+    session = learner.start(lesson).json()
+    wrong = exercise.options.filter(is_correct=False).first()
+
+    response = learner.answer(session["id"], exercise.id, {"option": f" {wrong.id} "})
+
+    assert response.status_code == 200
+    assert response.json()["correct"] is False
+
+
 def test_a_listening_exercise_carries_its_audio_url(learner, user, settings):
     lesson = _enrolled_lesson(user, exercises=0)
     listen = add_exercise(lesson, ExerciseType.TRANSLATE, position=0)
