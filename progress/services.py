@@ -75,10 +75,21 @@ def _url(field) -> str | None:
     return field.url if field else None
 
 
+def _shuffled(items: list, rng: random.Random) -> list:
+    """The items in an order other than the given one whenever another order exists: tiles in
+    the answer's order, or pairs side by side, would give the solution away."""
+    shuffled = list(items)
+    rng.shuffle(shuffled)
+    if shuffled == items and len(set(items)) > 1:
+        # A rotation moves every item (ignoring repeats): the order cannot stay the same.
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled
+
+
 def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
     """Everything needed to show the exercise and to grade it; `key` never leaves the server."""
     # Seeded per session and exercise: a reloaded session shows the same order.
-    shuffle = random.Random(f"{seed}:{exercise.id}").shuffle
+    rng = random.Random(f"{seed}:{exercise.id}")
     kind = ExerciseType(exercise.type)
     options = list(exercise.options.all())
     correct = next((o for o in options if o.is_correct), None)
@@ -96,14 +107,10 @@ def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
             for o in options
         ]
     elif kind is ExerciseType.WORD_BANK:
-        tiles = list(exercise.tiles)
-        shuffle(tiles)
-        item["tiles"] = tiles
+        item["tiles"] = _shuffled(list(exercise.tiles), rng)
     elif kind is ExerciseType.MATCH_PAIRS:
         item["left"] = [left for left, _right in exercise.pairs]
-        right = [right for _left, right in exercise.pairs]
-        shuffle(right)
-        item["right"] = right
+        item["right"] = _shuffled([right for _left, right in exercise.pairs], rng)
     item["key"] = {
         "answers": list(exercise.answers),
         "tiles": list(exercise.tiles),

@@ -117,6 +117,22 @@ def test_tiles_and_right_pairs_are_shuffled_the_same_way_throughout_a_session(le
     assert sorted(body["exercises"][0]["tiles"]) == sorted(bank.tiles)
 
 
+def test_two_tiles_or_two_pairs_never_come_in_the_solutions_order(learner, user):
+    lesson = _enrolled_lesson(user, exercises=0)
+    bank = add_exercise(lesson, ExerciseType.WORD_BANK, position=0)
+    bank.answers, bank.tiles = ["hola amigo"], ["hola", "amigo"]
+    bank.save()
+    pairs = add_exercise(lesson, ExerciseType.MATCH_PAIRS, position=1)
+    pairs.pairs = [["gato", "cat"], ["perro", "dog"]]
+    pairs.save()
+
+    # With two items a plain shuffle keeps the order half the time: 20 sessions would show it.
+    for _ in range(20):
+        tiles, matching = learner.start(lesson).json()["exercises"]
+        assert tiles["tiles"] == ["amigo", "hola"]
+        assert matching["right"] == ["dog", "cat"]
+
+
 def test_starting_without_enrolment_is_403_not_enrolled(learner, lessons):
     response = learner.start(lessons[0])
 
