@@ -7,6 +7,7 @@ when. Publishing goes through `courses.services.course_publish`, never through t
 status is read-only here.
 """
 
+import datetime
 import random
 
 from django.contrib import admin, messages
@@ -16,10 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from courses.admin_packs import CoursePackAdminMixin
 from courses.forms import (
@@ -38,6 +41,7 @@ from courses.forms import (
     UnitForm,
     UnitInlineFormSet,
     WordForm,
+    readable_problem,
     usable_keys,
 )
 from courses.models import (
@@ -65,6 +69,8 @@ PREVIEW_TEMPLATE = "admin/courses/lesson/preview.html"
 PUBLISH_RESULTS_TEMPLATE = "admin/courses/course/publish_results.html"
 # Messages beyond this many per course would bury the page; the results page lists them all.
 PUBLISH_MESSAGES_PER_COURSE = 10
+# What a history page shows for an empty value (no hint, no prerequisites, never published).
+NOTHING = "—"
 
 
 def _admin_link(obj, text=None) -> str:
@@ -73,6 +79,17 @@ def _admin_link(obj, text=None) -> str:
     except NoReverseMatch:
         return str(text or obj)
     return format_html('<a href="{}">{}</a>', url, text or obj)
+
+
+def _when(moment: datetime.datetime | None) -> str | None:
+    """A date and time as the admin shows them (a read-only method's value is shown as is)."""
+    return None if moment is None else formats.localize(timezone.template_localtime(moment))
+
+
+def _problem_text(problem) -> str:
+    """A publishing problem as a message, its type named by label (see `readable_problem`)."""
+    message = readable_problem(problem.message)
+    return f"{problem.place}: {message}" if problem.place else message
 
 
 class _CheckedAutocomplete:
@@ -98,8 +115,36 @@ class CheckedAutocompleteSelectMultiple(_CheckedAutocomplete, AutocompleteSelect
     pass
 
 
+class ContentHistoryHelper(HistoricalRecordContextHelper):
+    """A history page's changes in words: choices by label, yes/no, lists item by item."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or value == [] or value == {}:
+            return NOTHING
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return _when(value)
+        if isinstance(value, list | tuple):
+            # Answers, tiles and words item by item; match pairs as "left = right".
+            return " · ".join(
+                " = ".join(map(str, item)) if isinstance(item, list | tuple) else str(item)
+                for item in value
+            )
+        return value
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     list_per_page = 50
+    # Simple history's list, saying nothing (not "None") for a change without reason or author.
+    object_history_list_template = "admin/courses/object_history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ContentHistoryHelper(self.model, historical_record)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -203,7 +248,7 @@ class ExerciseInline(admin.TabularInline):
     @admin.display(description=_("problems"))
     def problems(self, exercise: Exercise) -> str:
         found = exercise_problems(exercise_spec(exercise))
-        return "; ".join(found) if found else "✓"
+        return "; ".join(map(readable_problem, found)) if found else "✓"
 
 
 class OptionInline(admin.TabularInline):
@@ -241,20 +286,20 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
         "from_language",
         "status",
         "version",
-        "published_at",
+        "last_published",
         "lesson_count",
     ]
     list_filter = ["status", "learning_language", "from_language"]
     list_select_related = ["learning_language", "from_language"]
     search_fields = ["title", "slug", "description"]
-    readonly_fields = ["status", "version", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "version", "last_published", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["slug", "title", "description"]}),
         (_("Languages"), {"fields": ["learning_language", "from_language"]}),
         (
             _("Publishing"),
             {
-                "fields": ["status", "version", "published_at", "created_at", "updated_at"],
+                "fields": ["status", "version", "last_published", "created_at", "updated_at"],
                 "description": _(
                     "Publish or unpublish from the course list (select the course, then the "
                     "action): publishing checks the whole course first."
@@ -270,6 +315,11 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
     @admin.display(description=_("lessons"), ordering="lesson_total")
     def lesson_count(self, course: Course) -> int:
         return course.lesson_total
+
+    @admin.display(description=_("last published"), ordering="published_at")
+    def last_published(self, course: Course) -> str:
+        # Unpublishing keeps the date: a draft may have been published before.
+        return _when(course.published_at) or _("never")
 
     @admin.action(description=_("Publish the selected courses (after checking them)"))
     def publish(self, request, queryset):
@@ -297,7 +347,13 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
             "opts": self.opts,
             "title": _("Courses that were not published"),
             "refused": [
-                (course, [(problem, self._problem_link(problem)) for problem in problems])
+                (
+                    course,
+                    [
+                        (problem, readable_problem(problem.message), self._problem_link(problem))
+                        for problem in problems
+                    ],
+                )
                 for course, problems in refused
             ],
         }
@@ -315,7 +371,7 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
             messages.ERROR,
         )
         for problem in problems[:PUBLISH_MESSAGES_PER_COURSE]:
-            self.message_user(request, str(problem), messages.ERROR)
+            self.message_user(request, _problem_text(problem), messages.ERROR)
         hidden = len(problems) - PUBLISH_MESSAGES_PER_COURSE
         if hidden > 0:
             self.message_user(
@@ -406,16 +462,8 @@ class LessonAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["unit", "course", "position", "slug", "title"]}),
         (_("Scoring"), {"fields": ["xp_reward", "pass_score"]}),
-        (
-            _("Unlocking"),
-            {
-                "fields": ["prerequisites"],
-                "description": _(
-                    "Lessons of this course a learner completes first. Without any, the lesson "
-                    "before this one in the course."
-                ),
-            },
-        ),
+        # The field's help text says what prerequisites do.
+        (_("Unlocking"), {"fields": ["prerequisites"]}),
         (_("Exercises"), {"fields": ["add_exercise"]}),
     ]
 
@@ -470,7 +518,7 @@ def _preview(exercise: Exercise) -> dict:
     answers = list(exercise.answers or [])
     item = {
         "exercise": exercise,
-        "problems": exercise_problems(exercise_spec(exercise)),
+        "problems": [readable_problem(p) for p in exercise_problems(exercise_spec(exercise))],
         "solution": answers[0] if answers else "",
         "also_accepted": answers[1:],
         "options": list(exercise.options.all()),
@@ -518,10 +566,11 @@ class ExerciseAdmin(ContentAdmin):
     }
 
     def get_fieldsets(self, request, obj=None):
-        def group(field: str, title: str, description: str) -> tuple:
-            # Fields of other types fold away once the type is known; all stay on the form.
+        def group(field: str, title: str) -> tuple:
+            # Fields of other types fold away once the type is known; all stay on the form. The
+            # field's help text says which types use it.
             folded = obj is not None and obj.type not in self.TYPE_FIELDSETS[field]
-            options = {"fields": [field], "description": description}
+            options = {"fields": [field]}
             if folded:
                 options["classes"] = ["collapse"]
             return (title, options)
@@ -532,13 +581,9 @@ class ExerciseAdmin(ContentAdmin):
                 _("What the learner sees"),
                 {"fields": ["prompt", "hint", "explanation", "audio", "image", "words"]},
             ),
-            group(
-                "answers",
-                _("Accepted answers"),
-                _("Translate, listen and type, fill in the blank and word bank."),
-            ),
-            group("tiles", _("Word bank tiles"), _("Word bank only.")),
-            group("pairs", _("Match pairs"), _("Match pairs only.")),
+            group("answers", _("Accepted answers")),
+            group("tiles", _("Word bank tiles")),
+            group("pairs", _("Match pairs")),
         ]
 
     @admin.display(description=_("course"), ordering="lesson__course__title")

@@ -20,7 +20,16 @@ from django.db import connection
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Course, Exercise, ExerciseOption, Lesson, Section, Unit, Word
+from courses.models import (
+    EXERCISE_TYPE_LABELS,
+    Course,
+    Exercise,
+    ExerciseOption,
+    Lesson,
+    Section,
+    Unit,
+    Word,
+)
 from courses.selectors import LESSON_ORDER
 from courses.services import (
     PLACE_SEPARATOR,
@@ -131,6 +140,14 @@ def _course_of_unit(unit_id) -> int | None:
     if not usable_keys(Unit._meta.pk, [unit_id]):
         return None
     return Unit.objects.filter(pk=unit_id).values_list("section__course_id", flat=True).first()
+
+
+def readable_problem(problem: str) -> str:
+    """A rule's sentence as editors read it: "fill_blank needs…" names the type by its label."""
+    kind, space, rest = problem.partition(" ")
+    if kind in EXERCISE_TYPE_LABELS:
+        return f"{EXERCISE_TYPE_LABELS[kind]}{space}{rest}"
+    return problem
 
 
 # --- Ids from the request ------------------------------------------------------------------
@@ -363,7 +380,9 @@ class OptionInlineFormSet(OrderedInlineFormSet):
         without_options = exercise_problems(exercise_spec(exercise, options=_VALID_OPTIONS))
         problems = [problem for problem in judged if problem not in without_options]
         if problems:
-            raise ValidationError([ValidationError(problem) for problem in problems])
+            raise ValidationError(
+                [ValidationError(readable_problem(problem)) for problem in problems]
+            )
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -522,8 +541,8 @@ class ExerciseForm(forms.ModelForm):
     answers = LinesField(
         label=_("Accepted answers"),
         help_text=_(
-            "One per line; the first is the solution shown to learners. Translate, listen and "
-            "type, fill in the blank and word bank."
+            "Translate, listen and type, fill in the blank and word bank: one per line; the "
+            "first is the solution shown to learners."
         ),
     )
     tiles = LinesField(
@@ -569,8 +588,9 @@ class ExerciseForm(forms.ModelForm):
         kind = cleaned.get("type")
         for name in ("answers", "tiles", "pairs"):
             if kind in USES and cleaned.get(name) and name not in USES[kind]:
-                message = _("%(type)s does not use %(field)s; empty the field.")
-                self.add_error(name, message % {"type": kind, "field": name})
+                message = _("%(type)s exercises have no %(field)s; empty the field.")
+                label = str(self.fields[name].label).lower()
+                self.add_error(name, message % {"type": EXERCISE_TYPE_LABELS[kind], "field": label})
         lesson = cleaned.get("lesson") or (
             self.instance.lesson if self.instance.lesson_id else None
         )
@@ -594,7 +614,7 @@ class ExerciseForm(forms.ModelForm):
         spec = exercise_spec(self.instance, options=_VALID_OPTIONS)
         for problem in exercise_problems(spec):
             field = _field_of(problem)
-            self.add_error(field if field in self.fields else None, problem)
+            self.add_error(field if field in self.fields else None, readable_problem(problem))
         self.instance._rules_checked = not self.errors
 
 
@@ -656,5 +676,6 @@ __all__ = [
     "UnitForm",
     "UnitInlineFormSet",
     "WordForm",
+    "readable_problem",
     "usable_keys",
 ]

@@ -16,6 +16,16 @@ from exercises.types import ExerciseType
 
 hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #58CC02."))
 
+# What editors read for each type: the code stays in the database, packs and the API.
+EXERCISE_TYPE_LABELS = {
+    ExerciseType.MULTIPLE_CHOICE: _("Multiple choice"),
+    ExerciseType.TRANSLATE: _("Translate"),
+    ExerciseType.LISTEN_TYPE: _("Listen and type"),
+    ExerciseType.FILL_BLANK: _("Fill in the blank"),
+    ExerciseType.WORD_BANK: _("Word bank"),
+    ExerciseType.MATCH_PAIRS: _("Match pairs"),
+}
+
 
 class Language(models.Model):
     code = models.CharField(max_length=16, unique=True, help_text=_("BCP 47 code, e.g. es, pt-BR"))
@@ -93,7 +103,7 @@ class Section(models.Model):
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    cefr_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
+    cefr_level = models.CharField(_("CEFR level"), max_length=2, choices=Level.choices, blank=True)
 
     history = HistoricalRecords()
 
@@ -139,7 +149,9 @@ class Lesson(models.Model):
     position = models.PositiveIntegerField()
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
-    xp_reward = models.PositiveIntegerField(default=10, validators=[MaxValueValidator(1000)])
+    xp_reward = models.PositiveIntegerField(
+        _("XP reward"), default=10, validators=[MaxValueValidator(1000)]
+    )
     pass_score = models.PositiveSmallIntegerField(
         default=80,
         validators=[MaxValueValidator(100)],
@@ -232,7 +244,9 @@ class Exercise(models.Model):
         blank=True,
         help_text=_("Stable name within the lesson; pack updates match exercises by it."),
     )
-    type = models.CharField(max_length=20, choices=[(t.value, t.value) for t in ExerciseType])
+    type = models.CharField(
+        max_length=20, choices=[(t.value, EXERCISE_TYPE_LABELS[t]) for t in ExerciseType]
+    )
     prompt = models.TextField(blank=True)
     hint = models.TextField(blank=True)
     explanation = models.TextField(blank=True)
@@ -273,7 +287,7 @@ class ExerciseOption(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=2000)
-    is_correct = models.BooleanField(default=False)
+    is_correct = models.BooleanField(_("correct"), default=False)
     image = models.FileField(upload_to="options/images/", blank=True, validators=[validate_image])
     audio = models.FileField(upload_to="options/audio/", blank=True, validators=[validate_audio])
 

@@ -2,10 +2,14 @@
 
 # ruff: noqa: RUF001 - the admin writes places and quotes with typographic marks.
 
+import re
+from html import unescape
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from courses.models import (
     Course,
@@ -166,7 +170,7 @@ def test_an_editor_changes_a_field_of_every_content_model(
         ("section", "Saludos", "Saludos"),
         ("unit", "Comida", "Comida"),
         ("lesson", "lesson-2", "Lesson 2"),
-        ("exercise", "Good night", "word_bank: Good night"),
+        ("exercise", "Good night", "Word bank: Good night"),
         ("word", "hello", "hola"),
     ],
 )
@@ -738,7 +742,7 @@ def test_options_on_an_exercise_of_another_type_are_refused(editor_client, lesso
         (
             {"type": "word_bank", "prompt": "Good night", "tiles": "Buenas\nnoches"},
             "answers",
-            "word_bank needs at least one accepted answer",
+            "Word bank needs at least one accepted answer",
         ),
         (
             {
@@ -748,17 +752,17 @@ def test_options_on_an_exercise_of_another_type_are_refused(editor_client, lesso
                 "answers": "Buenas noches",
             },
             "tiles",
-            "word_bank answer 'Buenas noches' needs tiles it lacks: noches",
+            "Word bank answer 'Buenas noches' needs tiles it lacks: noches",
         ),
         (
             {"type": "match_pairs", "pairs": "hola = hello"},
             "pairs",
-            "match_pairs needs at least two pairs",
+            "Match pairs needs at least two pairs",
         ),
         (
             {"type": "match_pairs", "pairs": "hola = hello\nhola = hi"},
             "pairs",
-            "match_pairs has the same left side twice",
+            "Match pairs has the same left side twice",
         ),
         (
             {"type": "match_pairs", "pairs": "hola = hello\nadiós"},
@@ -768,17 +772,17 @@ def test_options_on_an_exercise_of_another_type_are_refused(editor_client, lesso
         (
             {"type": "listen_type", "answers": "hola"},
             "audio",
-            "listen_type needs audio",
+            "Listen and type needs audio",
         ),
         (
             {"type": "fill_blank", "prompt": "___ días ___", "answers": "Buenos"},
             "prompt",
-            "fill_blank needs exactly one blank (___) in its prompt",
+            "Fill in the blank needs exactly one blank (___) in its prompt",
         ),
         (
             {"type": "translate", "prompt": "", "answers": "Hello"},
             "prompt",
-            "translate needs a prompt",
+            "Translate needs a prompt",
         ),
     ],
 )
@@ -1039,7 +1043,7 @@ def test_the_preview_shows_what_is_wrong_with_an_exercise(editor_client, lesson)
     response = editor_client.get(url("lesson", "preview", lesson.pk))
 
     assert (
-        "multiple_choice needs exactly one correct option (it has 0)" in response.content.decode()
+        "Multiple choice needs exactly one correct option (it has 0)" in response.content.decode()
     )
 
 
@@ -1089,12 +1093,13 @@ def test_the_publish_action_refuses_a_course_and_lists_what_blocks_it(editor_cli
     assert "“Basics” was not published: 2 problems block it." in shown
     assert (
         "Section 1 › Unit 1 › Lesson 'lesson-3' › exercise 2: "
-        "multiple_choice needs exactly one correct option (it has 0)"
+        "Multiple choice needs exactly one correct option (it has 0)"
     ) in shown
     assert "Section 1 › Unit 1 › Lesson 'empty': the lesson has no exercises" in shown
     content = response.content.decode()
     assert url("exercise", "change", broken.pk) in content
     assert url("lesson", "change", empty.pk) in content
+    assert "<td>Multiple choice needs exactly one correct option (it has 0)</td>" in content
 
 
 def test_the_publish_action_publishes_the_valid_courses_and_refuses_the_others(
@@ -1285,7 +1290,7 @@ def test_turning_an_exercise_into_multiple_choice_needs_options(editor_client, l
     response = editor_client.post(url("exercise", "change", exercise.pk), data)
 
     assert response.status_code == 200
-    assert "multiple_choice needs at least two options" in errors_of(response)
+    assert "Multiple choice needs at least two options" in errors_of(response)
     exercise.refresh_from_db()
     assert exercise.type == ExerciseType.TRANSLATE
 
@@ -1301,7 +1306,132 @@ def test_changing_the_type_refuses_the_solution_fields_the_new_type_does_not_use
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "tiles": ["translate does not use tiles; empty the field."]
+        "tiles": ["Translate exercises have no tiles; empty the field."]
     }
     exercise.refresh_from_db()
     assert exercise.type == ExerciseType.WORD_BANK
+
+
+# --- Wording editors read ------------------------------------------------------------------
+
+RAW_TYPE_CODES = [kind.value for kind in ExerciseType if "_" in kind.value]
+
+
+def shown_text(html: str) -> str:
+    """What a person reads of `html`: its text, entities decoded, whitespace collapsed."""
+    text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return " ".join(unescape(text).split())
+
+
+def history_table(response) -> str:
+    content = response.content.decode()
+    start = content.rindex("<table", 0, content.index('id="change-history"'))
+    return shown_text(content[start : content.index("</table>", start)])
+
+
+def test_the_history_page_leaves_out_a_missing_reason_and_author(editor_client, editor, lesson):
+    exercise = ExerciseFactory(lesson=lesson, hint="")  # saved by code: no author, no reason
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["hint"] = "Think of a greeting."
+    assert editor_client.post(url("exercise", "change", exercise.pk), data).status_code == 302
+
+    table = history_table(editor_client.get(url("exercise", "history", exercise.pk)))
+
+    assert "None" not in table
+    assert f"Changed {editor} Hint: — → Think of a greeting." in table
+    assert table.endswith("Created —")
+
+
+def test_the_history_page_tells_changes_in_words(editor_client, lesson):
+    exercise = ExerciseFactory(lesson=lesson, word_bank=True)
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data.update(type=ExerciseType.TRANSLATE, tiles="", answers="Buenas noches\nBuenas tardes")
+    assert editor_client.post(url("exercise", "change", exercise.pk), data).status_code == 302
+    language = lesson.course.learning_language
+    data = page_data(editor_client.get(url("language", "change", language.pk)))
+    data["rtl"] = "on"
+    assert editor_client.post(url("language", "change", language.pk), data).status_code == 302
+
+    exercise_table = history_table(editor_client.get(url("exercise", "history", exercise.pk)))
+    language_table = history_table(editor_client.get(url("language", "history", language.pk)))
+
+    assert "Type: Word bank → Translate" in exercise_table
+    assert "Tiles: Buenas · noches · días · tardes → —" in exercise_table
+    assert "Answers: Buenas noches → Buenas noches · Buenas tardes" in exercise_table
+    assert "Right to left: no → yes" in language_table
+    for python in ("None", "[", "True", "False", "word_bank"):
+        assert python not in exercise_table + language_table
+
+
+def test_a_draft_course_says_it_was_never_published(editor_client, course):
+    content = shown_text(editor_client.get(url("course", "change", course.pk)).content.decode())
+
+    assert "Last published: never" in content
+    assert "None" not in content
+    assert "Published at" not in content
+
+
+def test_a_published_course_says_when_it_was_last_published(editor_client, course):
+    run_action(editor_client, "publish", course)
+    course.refresh_from_db()
+
+    response = editor_client.get(url("course", "change", course.pk))
+
+    content = shown_text(response.content.decode())
+    assert "Last published: never" not in content
+    when = formats.localize(timezone.template_localtime(course.published_at))
+    assert f"Last published: {when} Created at:" in content
+
+
+def test_exercises_are_named_by_the_label_of_their_type(editor_client, lesson):
+    exercise = lesson.exercises.get(type=ExerciseType.FILL_BLANK)
+    pages = [
+        url("exercise", "changelist"),
+        url("exercise", "change", exercise.pk),
+        url("lesson", "change", lesson.pk),
+        url("lesson", "preview", lesson.pk),
+        url("exercise", "history", exercise.pk),
+    ]
+
+    for page in pages:
+        content = shown_text(editor_client.get(page).content.decode())
+        assert "Fill in the blank" in content, page
+        assert not [code for code in RAW_TYPE_CODES if code in content], page
+    assert str(exercise) == f"Fill in the blank: {exercise.prompt}"
+
+
+def test_the_exercise_page_says_once_which_types_use_a_field(editor_client, lesson):
+    exercise = lesson.exercises.get(type=ExerciseType.TRANSLATE)
+
+    response = editor_client.get(url("exercise", "change", exercise.pk))
+
+    content = shown_text(response.content.decode())
+    assert content.count("Translate, listen and type, fill in the blank and word bank") == 1
+    assert content.count("Word bank only") == 1
+    assert content.count("Match pairs only") == 1
+
+
+def test_the_lesson_page_explains_prerequisites_once(editor_client, lesson):
+    response = editor_client.get(url("lesson", "change", lesson.pk))
+
+    assert shown_text(response.content.decode()).count("Without any, the lesson before") == 1
+
+
+def test_column_headings_spell_abbreviations_as_editors_write_them(editor_client, course):
+    section = course.sections.first()
+    unit = Unit.objects.filter(section=section).first()
+    exercise = Exercise.objects.filter(lesson__course=course, type="multiple_choice").first()
+
+    section_page = shown_text(
+        editor_client.get(url("section", "change", section.pk)).content.decode()
+    )
+    unit_page = shown_text(editor_client.get(url("unit", "change", unit.pk)).content.decode())
+    exercise_page = shown_text(
+        editor_client.get(url("exercise", "change", exercise.pk)).content.decode()
+    )
+
+    assert "CEFR level" in section_page
+    assert "XP reward" in unit_page
+    assert "Correct Image Audio" in exercise_page
+    assert "Is correct" not in exercise_page
