@@ -369,7 +369,9 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             cards_introduce(user=user, word_ids=list(word_ids), at=now)
         else:
             streak = streak_get(user=user, now=now)
-        if passed and session.practice:
+        if session.practice:
+            # Finishing practice (every exercise answered right) earns a heart back, pass or not:
+            # it is how a learner out of hearts gets going again.
             hearts = heart_restore(user=user, amount=1, now=now).count
         else:
             hearts = hearts_get(user=user, now=now).count
