@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+"""The teacher pages under /teach/: none yet (classrooms come with their own issue)."""
 
 app_name = "classrooms"
 
