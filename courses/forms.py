@@ -317,9 +317,38 @@ class UnitInlineFormSet(OrderedInlineFormSet):
 
 
 class LessonInlineFormSet(OrderedInlineFormSet):
-    """The lessons of a unit (its page); the unit itself may move in the same save."""
+    """The lessons of a unit (its page); the unit itself may move in the same save.
+
+    Slugs are unique in the course. The rows of this page are judged together (and parked while
+    saving), so two lessons may swap slugs, or a deleted lesson's slug go to a new one, in one
+    save; only lessons of the course's other units can hold a slug against them.
+    """
 
     sibling_unique_fields = ("position", "slug")
+
+    def _parked(self, pk: int) -> dict:
+        # "~" is no slug character: a parked slug never meets an editor's.
+        return {"position": _PARKED_POSITION + pk, "slug": f"~{pk}"}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        unit = self.instance
+        if unit.section_id is None:
+            return  # the unit's own form shows what is missing
+        course_id = Section.objects.values_list("course_id", flat=True).get(pk=unit.section_id)
+        live = {form.cleaned_data["slug"]: form for form in self._live_forms()}
+        on_this_page = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        taken = (
+            Lesson.objects.filter(course_id=course_id, slug__in=list(live))
+            .exclude(pk__in=on_this_page)
+            .values_list("slug", flat=True)
+        )
+        for slug in taken:
+            live[slug].add_error("slug", _("Another lesson of this course has this slug."))
+        for form in live.values():
+            form.instance.course_id = course_id
 
     def check_order(self) -> None:
         unit = self.instance
@@ -507,14 +536,8 @@ class LessonInlineForm(forms.ModelForm):
         model = Lesson
         fields = ["position", "slug", "title", "xp_reward", "pass_score"]
 
-    def clean(self):
-        cleaned = super().clean()
-        unit = cleaned.get("unit") or getattr(self.instance, "unit", None)
-        if unit is not None and unit.section_id is not None:
-            course_id = Section.objects.values_list("course_id", flat=True).get(pk=unit.section_id)
-            self.instance.course_id = course_id
-            _check_slug_free(self, course_id, cleaned.get("slug"))
-        return cleaned
+    # Its course and whether its slug is free are judged by `LessonInlineFormSet`, which sees
+    # every row of the page at once.
 
 
 # Which field a rule's sentence is about, by the words it uses (first match wins).

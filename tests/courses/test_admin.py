@@ -303,9 +303,10 @@ def test_an_editor_adds_lessons_from_the_unit_page(editor_client, course):
 
 
 def test_a_lesson_slug_taken_in_the_course_is_refused_on_the_unit_page(editor_client, course):
-    units = list(Unit.objects.filter(section__course=course).order_by("pk"))
-    LessonFactory(unit=units[0], slug="taken")
-    page = editor_client.get(url("unit", "change", units[-1].pk))
+    unit = Unit.objects.filter(section__course=course).first()
+    other_unit = UnitFactory(section=unit.section, position=unit.position + 1)
+    LessonFactory(unit=other_unit, slug="taken")
+    page = editor_client.get(url("unit", "change", unit.pk))
     data = page_data(page)
     index = int(data["lessons-TOTAL_FORMS"])
     data.update(
@@ -319,10 +320,58 @@ def test_a_lesson_slug_taken_in_the_course_is_refused_on_the_unit_page(editor_cl
         }
     )
 
-    response = editor_client.post(url("unit", "change", units[-1].pk), data)
+    response = editor_client.post(url("unit", "change", unit.pk), data)
 
     assert response.status_code == 200
     assert "Another lesson of this course has this slug." in errors_of(response)
+
+
+def _lesson_rows(data: dict) -> dict[str, int]:
+    """Lesson slug → its row number on the unit page's POST data."""
+    count = int(data["lessons-TOTAL_FORMS"])
+    return {data[f"lessons-{n}-slug"]: n for n in range(count) if f"lessons-{n}-slug" in data}
+
+
+def test_two_lessons_swap_slugs_in_one_save_of_the_unit_page(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    first, second = unit.lessons.order_by("position")[:2]
+    data = page_data(editor_client.get(url("unit", "change", unit.pk)))
+    rows = _lesson_rows(data)
+    data[f"lessons-{rows[first.slug]}-slug"] = second.slug
+    data[f"lessons-{rows[second.slug]}-slug"] = first.slug
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    first_slug, second_slug = first.slug, second.slug
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.slug, second.slug) == (second_slug, first_slug)
+
+
+def test_a_deleted_lessons_slug_goes_to_a_new_lesson_in_one_save(editor_client, course):
+    unit = Unit.objects.filter(section__course=course).first()
+    old = unit.lessons.order_by("position").last()
+    page = editor_client.get(url("unit", "change", unit.pk))
+    data = page_data(page)
+    data[f"lessons-{_lesson_rows(data)[old.slug]}-DELETE"] = "on"
+    index = int(data["lessons-TOTAL_FORMS"])
+    data.update(
+        {
+            "lessons-TOTAL_FORMS": str(index + 1),
+            f"lessons-{index}-position": "9",
+            f"lessons-{index}-slug": old.slug,
+            f"lessons-{index}-title": "Redone",
+            f"lessons-{index}-xp_reward": "10",
+            f"lessons-{index}-pass_score": "80",
+        }
+    )
+
+    response = editor_client.post(url("unit", "change", unit.pk), data)
+
+    assert response.status_code == 302, errors_of(response)
+    redone = Lesson.objects.get(course=course, slug=old.slug)
+    assert (redone.title, redone.pk != old.pk) == ("Redone", True)
 
 
 def test_lessons_swap_positions_in_one_save_of_the_unit_page(editor_client, course):
