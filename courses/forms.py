@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import (
@@ -330,14 +331,19 @@ class LessonInlineFormSet(OrderedInlineFormSet):
         # "~" is no slug character: a parked slug never meets an editor's.
         return {"position": _PARKED_POSITION + pk, "slug": f"~{pk}"}
 
+    @cached_property
+    def _course_id(self) -> int | None:
+        """The course of the unit's section (the section may be new on this very page)."""
+        sections = Section.objects.filter(pk=self.instance.section_id)
+        return sections.values_list("course_id", flat=True).first()
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        unit = self.instance
-        if unit.section_id is None:
+        if self.instance.section_id is None:
             return  # the unit's own form shows what is missing
-        course_id = Section.objects.values_list("course_id", flat=True).get(pk=unit.section_id)
+        course_id = self._course_id
         live = {form.cleaned_data["slug"]: form for form in self._live_forms()}
         on_this_page = [form.instance.pk for form in self.initial_forms if form.instance.pk]
         taken = (
@@ -354,8 +360,6 @@ class LessonInlineFormSet(OrderedInlineFormSet):
         unit = self.instance
         if unit.section_id is None or unit.position is None:
             return  # the unit's own form shows what is missing
-        sections = Section.objects.filter(pk=unit.section_id)
-        course_id = sections.values_list("course_id", flat=True).first()
         lessons = []
         for form in self.forms:
             position = self._row_position(form)
@@ -371,7 +375,7 @@ class LessonInlineFormSet(OrderedInlineFormSet):
                 )
             )
         units = {unit.pk: (unit.section_id, unit.position)}
-        _refuse_cycle(course_id, lessons=lessons, units=units)
+        _refuse_cycle(self._course_id, lessons=lessons, units=units)
 
 
 class ExerciseInlineFormSet(OrderedInlineFormSet):
