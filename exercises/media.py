@@ -24,8 +24,6 @@ IMAGE_EXTENSIONS = {
     "image/jpeg": (".jpg", ".jpeg"),
     "image/webp": (".webp",),
 }
-AUDIO_MIME_TYPES = frozenset(AUDIO_EXTENSIONS)
-IMAGE_MIME_TYPES = frozenset(IMAGE_EXTENSIONS)
 _SNIFF_BYTES = 8192
 
 
@@ -39,10 +37,6 @@ class MediaValidator:
     @property
     def extensions(self) -> dict[str, tuple[str, ...]]:
         return AUDIO_EXTENSIONS if self.kind == "audio" else IMAGE_EXTENSIONS
-
-    @property
-    def allowed(self) -> frozenset[str]:
-        return frozenset(self.extensions)
 
     def __call__(self, file) -> None:
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
@@ -66,7 +60,7 @@ class MediaValidator:
                 params={"size": size, "limit": limit},
             )
         kind = filetype.guess(head)
-        if kind is None or kind.mime not in self.allowed:
+        if kind is None or kind.mime not in self.extensions:
             expected = "MP3, OGG or WAV" if self.kind == "audio" else "PNG, JPEG or WebP"
             raise ValidationError(
                 "This file is not %(expected)s %(kind)s (its content says %(found)s).",
