@@ -1,9 +1,11 @@
 """Bearer-token authentication of the API (and, through `accounts.websocket`, of WebSockets).
 
-simplejwt's checks (signature, expiry, token type, an existing and active user) plus one of ours:
-the token's login session (`sid`, see `accounts.tokens`) has not been revoked by a logout, a
-password change or the account's deletion. A token without a session id was not issued by
-`accounts.services.user_token_pair` and is refused too, since nothing could ever revoke it.
+simplejwt's checks (signature, expiry, token type) plus the token's login session: the session
+(`sid`, see `accounts.tokens`) exists, has not been revoked (logout, password change or reset,
+deletion, a replayed refresh token) and belongs to an active user. The session is read with its
+user in one query, in place of simplejwt's lookup of the user. A token without a session id,
+or whose session has no row (issued before sessions were recorded), is refused, since nothing
+could ever revoke it.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +13,12 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import Token
 
 from accounts.error_codes import AccountsErrorCode
 from accounts.models import User
-from accounts.selectors import session_is_revoked
+from accounts.selectors import login_session_get
 from accounts.tokens import SID_CLAIM
 
 
@@ -35,15 +38,25 @@ class SessionJWTAuthentication(JWTAuthentication):
             token = super().get_validated_token(raw_token)
         except InvalidToken as exc:
             raise _refused() from exc
-        sid = token.get(SID_CLAIM)
-        if not sid or session_is_revoked(sid=sid):
+        if not token.get(SID_CLAIM):
             raise _refused()
         return token
+
+    def get_user(self, validated_token: Token) -> User:
+        session = login_session_get(sid=validated_token[SID_CLAIM])
+        user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
+        if session is None or str(getattr(session.user, jwt_settings.USER_ID_FIELD)) != str(
+            user_id
+        ):
+            raise _refused()
+        if not session.user.is_active:
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        return session.user
 
     def authenticate(self, request: Request) -> tuple[User, Token] | None:
         try:
             return super().authenticate(request)
-        except AuthenticationFailed as exc:  # simplejwt's, such as a malformed header or no user
+        except AuthenticationFailed as exc:  # simplejwt's, such as a malformed header
             if not isinstance(exc.detail, dict):
                 raise
             detail = exc.detail

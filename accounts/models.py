@@ -93,3 +93,45 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def local_now(self):
         return now().astimezone(self.zone)
+
+
+class LoginSession(models.Model):
+    """One login: every token issued by it carries its `sid` claim (see `accounts.tokens`).
+
+    The record of revocation: a token is honoured only while its session exists and has no
+    `revoked_at`, so a logout, a password change or reset, or a deletion holds whatever happens
+    to the cache. Only the refresh token whose jti is `refresh_jti` may rotate; presenting an
+    older one of the same login is a replay and revokes the login.
+    """
+
+    class RevokeReason(models.TextChoices):
+        LOGOUT = "logout", _("logged out")
+        PASSWORD_CHANGE = "password_change", _("password changed")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        DELETION = "deletion", _("account deleted")
+        REFRESH_REUSE = "refresh_reuse", _("a rotated refresh token was replayed")
+        ADMIN = "admin", _("revoked by an administrator")
+
+    sid = models.CharField(_("session id"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("created at"), default=now)
+    refresh_jti = models.CharField(_("newest refresh token id"), max_length=255)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(
+        _("revoke reason"), max_length=32, choices=RevokeReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_session_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.sid}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

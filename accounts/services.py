@@ -11,31 +11,27 @@ from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils.timezone import now
-from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.error_codes import AccountsErrorCode
-from accounts.models import User
+from accounts.models import LoginSession, User
 from accounts.registry import deletion_hooks, exporters
 from accounts.selectors import (
     account_export,
-    session_is_revoked,
-    session_revocation_key,
     social_provider_get,
     user_get_by_email,
 )
 from accounts.throttling import login_failure_record
-from accounts.tokens import SID_CLAIM
+from accounts.tokens import SID_CLAIM, SessionRefreshToken
 from config.api.errors import ApplicationError, Conflict
 
 # --- Tokens and sessions -----------------------------------------------------------------------
@@ -61,89 +57,135 @@ def _outstand(*, token: RefreshToken, user: User) -> None:
 
 
 def user_token_pair(*, user: User) -> dict[str, str]:
-    """A new login: a refresh token with a new session id, and its access token."""
+    """A new login: its session row, a refresh token with the new session id, its access token."""
     refresh = RefreshToken()
     refresh[jwt_settings.USER_ID_CLAIM] = str(getattr(user, jwt_settings.USER_ID_FIELD))
     refresh[SID_CLAIM] = uuid.uuid4().hex
-    _outstand(token=refresh, user=user)
+    with transaction.atomic():
+        LoginSession.objects.create(
+            sid=refresh[SID_CLAIM],
+            user=user,
+            created_at=refresh.current_time,
+            refresh_jti=refresh[jwt_settings.JTI_CLAIM],
+            expires_at=datetime_from_epoch(refresh["exp"]),
+        )
+        _outstand(token=refresh, user=user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def session_revoke(*, sid: str) -> None:
-    """Refuses every token of the login `sid`, access tokens included.
+def _session_tokens_blacklist(*, sessions: list[LoginSession]) -> None:
+    # The session row is what refuses the tokens; the blacklist is kept true as well, since the
+    # export's list of logins reads it.
+    jtis = [session.refresh_jti for session in sessions]
+    if not jtis:
+        return
+    tokens = OutstandingToken.objects.filter(jti__in=jtis, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in tokens.only("id")], ignore_conflicts=True
+    )
 
-    Kept for the refresh lifetime: by then every token the login could hold has expired.
-    """
-    timeout = int(jwt_settings.REFRESH_TOKEN_LIFETIME.total_seconds())
-    cache.set(session_revocation_key(sid), True, timeout=timeout)
+
+def login_session_revoke(*, session: LoginSession, reason: str) -> None:
+    """Refuses every token of the login from now on, access tokens included."""
+    if session.revoked_at is None:
+        session.revoked_at = now()
+        session.revoke_reason = reason
+        session.save(update_fields=["revoked_at", "revoke_reason"])
+    _session_tokens_blacklist(sessions=[session])
 
 
-def _refresh_token_parse(raw: str) -> RefreshToken:
-    """A refresh token that is signed by us, unexpired, not blacklisted, of a live session."""
+def _refresh_token_parse(raw: str) -> SessionRefreshToken:
+    """A refresh token signed by us, unexpired, with a session id. Whether its session is live,
+    and whether it is that session's newest refresh token, the caller checks under a lock."""
     try:
-        token = RefreshToken(raw)
+        token = SessionRefreshToken(raw)
     except TokenError as exc:
         raise _token_refused() from exc
-    sid = token.get(SID_CLAIM)
-    if not sid or session_is_revoked(sid=sid):
+    if not token.get(SID_CLAIM):
         raise _token_refused()
     return token
 
 
+def _login_session_lock(*, token: RefreshToken) -> LoginSession | None:
+    """The token's session, locked until the transaction ends, if it is live; a token that is
+    not the session's newest refresh token (one already rotated) revokes it.
+
+    Two requests with the same token queue on the row: the first rotates it, the second then
+    finds an older jti and is a replay like any other (OAuth 2.0 Security BCP, 4.14.2; the
+    client cannot tell a race from theft). Clients must not refresh one login concurrently.
+    """
+    session = (
+        LoginSession.objects.select_for_update()
+        .select_related("user")
+        .filter(sid=token[SID_CLAIM])
+        .first()
+    )
+    if session is None or session.is_revoked:
+        return None
+    if str(session.user_id) != str(token[jwt_settings.USER_ID_CLAIM]):
+        return None
+    if session.refresh_jti != token[jwt_settings.JTI_CLAIM]:
+        login_session_revoke(session=session, reason=LoginSession.RevokeReason.REFRESH_REUSE)
+        return None
+    return session
+
+
 def token_refresh(*, refresh: str) -> dict[str, str]:
-    """Rotation: a new pair for the same session; the presented refresh token is blacklisted."""
+    """Rotation: a new pair for the same session; the presented refresh token stops working.
+
+    Presenting a refresh token that was already rotated revokes the whole login, the newest
+    refresh token and every access token included.
+    """
     token = _refresh_token_parse(refresh)
-    user = User.objects.filter(
-        **{jwt_settings.USER_ID_FIELD: token[jwt_settings.USER_ID_CLAIM]}, is_active=True
-    ).first()
-    if user is None:
-        raise _token_refused()
+    pair = None
+    # The revocation of a replay must commit although the answer is an error: the error is
+    # raised only once the transaction is over.
     with transaction.atomic():
-        # get_or_create on the blacklist's unique key: of two requests racing with the same
-        # refresh token, only one rotates it.
-        _, created = token.blacklist()
-        if not created:
-            raise _token_refused()
-        token.set_jti()
-        token.set_exp()
-        token.set_iat()
-        _outstand(token=token, user=user)
-    return {"access": str(token.access_token), "refresh": str(token)}
+        session = _login_session_lock(token=token)
+        if session is not None and session.user.is_active:
+            _session_tokens_blacklist(sessions=[session])
+            token.set_jti()
+            token.set_exp()
+            token.set_iat()
+            _outstand(token=token, user=session.user)
+            session.refresh_jti = token[jwt_settings.JTI_CLAIM]
+            session.expires_at = datetime_from_epoch(token["exp"])
+            session.save(update_fields=["refresh_jti", "expires_at"])
+            pair = {"access": str(token.access_token), "refresh": str(token)}
+    if pair is None:
+        raise _token_refused()
+    return pair
 
 
 def session_logout(*, refresh: str) -> None:
-    """Ends the login of `refresh`: the token is blacklisted and its session's access tokens
-    are refused from now on."""
+    """Ends the login of `refresh`: its refresh token and every access token of its session
+    are refused from now on. A replayed (already rotated) token ends the login too, as a
+    replay, and is refused."""
     token = _refresh_token_parse(refresh)
-    token.blacklist()
-    session_revoke(sid=token[SID_CLAIM])
+    with transaction.atomic():
+        session = _login_session_lock(token=token)
+        if session is not None:
+            login_session_revoke(session=session, reason=LoginSession.RevokeReason.LOGOUT)
+    if session is None:
+        raise _token_refused()
 
 
-def user_sessions_revoke(*, user: User) -> None:
-    """Ends every login of the user: blacklists each live refresh token and revokes its
-    session."""
-    tokens = list(
-        OutstandingToken.objects.filter(
-            user=user, expires_at__gt=now(), blacklistedtoken__isnull=True
-        ).only("id", "token")
-    )
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in tokens], ignore_conflicts=True
-    )
-    sids = set()
-    for token in tokens:
-        try:
-            # Our own rows, written by `_outstand`: no signature to check.
-            sid = token_backend.decode(token.token, verify=False).get(SID_CLAIM)
-        except TokenBackendError:
-            continue
-        if sid:
-            sids.add(sid)
-
-    # At once rather than on commit: should the transaction roll back, the user merely logs in
-    # again, while a revocation lost after commit would leave stolen tokens working.
-    for sid in sids:
-        session_revoke(sid=sid)
+def user_sessions_revoke(
+    *, user: User, reason: str = LoginSession.RevokeReason.PASSWORD_CHANGE
+) -> None:
+    """Ends every login of the user, in the caller's transaction: should it roll back, so does
+    the revocation, together with the change (a password, a deletion) that asked for it."""
+    with transaction.atomic():
+        sessions = list(
+            LoginSession.objects.select_for_update()
+            # An expired login can issue nothing more: nothing to revoke.
+            .filter(user=user, revoked_at__isnull=True, expires_at__gt=now())
+            .only("id", "refresh_jti")
+        )
+        LoginSession.objects.filter(pk__in=[session.pk for session in sessions]).update(
+            revoked_at=now(), revoke_reason=reason
+        )
+        _session_tokens_blacklist(sessions=sessions)
 
 
 # One short transaction per batch, so a large backlog never holds the token tables for long.
@@ -151,24 +193,28 @@ EXPIRED_TOKENS_PER_BATCH = 1000
 
 
 def tokens_expired_flush() -> int:
-    """Deletes refresh tokens past their expiry, with their blacklist rows; returns how many.
+    """Deletes refresh tokens past their expiry, with their blacklist rows, and the login
+    sessions whose newest refresh token has expired; returns how many tokens.
 
     Every login and every rotation records a token, and past its expiry one can be neither used
     nor revoked: kept, they would pile up without end (simplejwt's `flushexpiredtokens`, in
-    batches).
+    batches). A session past its expiry can issue nothing more: without its row, its tokens are
+    refused all the same.
     """
     deleted = 0
-    while True:
-        ids = list(
-            OutstandingToken.objects.filter(expires_at__lte=now())
-            .order_by("pk")
-            .values_list("pk", flat=True)[:EXPIRED_TOKENS_PER_BATCH]
-        )
-        if not ids:
-            return deleted
-        with transaction.atomic():
-            _, per_model = OutstandingToken.objects.filter(pk__in=ids).delete()
-        deleted += per_model.get(OutstandingToken._meta.label, 0)
+    for model in (LoginSession, OutstandingToken):
+        while True:
+            ids = list(
+                model.objects.filter(expires_at__lte=now())
+                .order_by("pk")
+                .values_list("pk", flat=True)[:EXPIRED_TOKENS_PER_BATCH]
+            )
+            if not ids:
+                break
+            with transaction.atomic():
+                _, per_model = model.objects.filter(pk__in=ids).delete()
+            deleted += per_model.get(OutstandingToken._meta.label, 0)
+    return deleted
 
 
 # --- Logging in --------------------------------------------------------------------------------
@@ -428,7 +474,7 @@ def user_erase(*, user: User) -> None:
     with transaction.atomic():
         for hook in deletion_hooks().values():
             hook(user=user)
-        user_sessions_revoke(user=user)
+        user_sessions_revoke(user=user, reason=LoginSession.RevokeReason.DELETION)
         try:
             user.delete()
         except (ProtectedError, RestrictedError) as exc:
