@@ -16,6 +16,8 @@ from accounts.serializers import (
     MeUpdateInputSerializer,
     PasswordChangeInputSerializer,
     PasswordConfirmInputSerializer,
+    PasswordResetConfirmInputSerializer,
+    PasswordResetInputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
     RegisterOutputSerializer,
@@ -23,6 +25,7 @@ from accounts.serializers import (
     TokenPairOutputSerializer,
 )
 from accounts.services import (
+    password_reset_request,
     session_logout,
     social_login,
     token_refresh,
@@ -30,6 +33,7 @@ from accounts.services import (
     user_export,
     user_login,
     user_password_change,
+    user_password_reset_confirm,
     user_register,
     user_update,
 )
@@ -117,6 +121,52 @@ class LogoutApi(_PublicApi):
     )
     def post(self, request: Request) -> Response:
         session_logout(**_validated(RefreshInputSerializer, request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetApi(_PublicApi):
+    # Each call may send a mail: bound what one address can make the server send.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_password_reset",
+        summary="Ask for a password reset link by mail",
+        description=(
+            "Answers 204 whether or not the email belongs to an account, so the answer tells "
+            "nothing about who has one. An active account's address is mailed a link carrying "
+            "`uid` and `token` for `auth/password/reset/confirm/`."
+        ),
+        request=PasswordResetInputSerializer,
+        responses={204: None, 400: _INVALID, 429: _THROTTLED},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(PasswordResetInputSerializer, request)
+        password_reset_request(email=data["email"], base_url=request.build_absolute_uri("/"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetConfirmApi(_PublicApi):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "password_reset_confirm"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_password_reset_confirm",
+        summary="Set a new password with a mailed reset link; every earlier login ends",
+        request=PasswordResetConfirmInputSerializer,
+        responses={
+            204: None,
+            400: OpenApiResponse(
+                description="`invalid_reset_token` (not valid, expired or already used), "
+                "`weak_password` or `invalid`."
+            ),
+            429: _THROTTLED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user_password_reset_confirm(**_validated(PasswordResetConfirmInputSerializer, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

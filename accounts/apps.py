@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Registers the OpenAPI extension of our authentication class.
-        from accounts import schema  # noqa: F401
+        # The OpenAPI extension of our authentication class, and the receivers that end API
+        # logins when allauth's pages change or reset a password.
+        from accounts import schema, signals  # noqa: F401

@@ -12,6 +12,8 @@ class AccountsErrorCode(StrEnum):
     TOKEN_NOT_VALID = "token_not_valid"
     ACCOUNT_INACTIVE = "account_inactive"
     THROTTLED = "throttled"
+    # Password reset
+    INVALID_RESET_TOKEN = "invalid_reset_token"
     # Confirming with the password (account deletion, password change)
     WRONG_PASSWORD = "wrong_password"
     PASSWORD_NOT_SET = "password_not_set"

@@ -42,6 +42,16 @@ class PasswordChangeInputSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
+class PasswordResetInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInputSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the mailed reset link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the mailed link.")
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
 class SocialLoginInputSerializer(serializers.Serializer):
     access_token = serializers.CharField(required=False)
     id_token = serializers.CharField(required=False)

@@ -3,19 +3,27 @@ and deletion. Each function takes plain keyword arguments, validates, and writes
 transaction; views only parse, call and render.
 """
 
+import logging
 import uuid
 from typing import Any
 
+from allauth.account.forms import default_token_generator as password_reset_token_generator
 from allauth.account.models import EmailAddress
+from allauth.account.utils import url_str_to_user_pk, user_pk_to_url_str
 from allauth.socialaccount.models import SocialAccount, SocialLogin
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.timezone import now
+from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -33,6 +41,8 @@ from accounts.selectors import (
 from accounts.throttling import login_failure_record
 from accounts.tokens import SID_CLAIM, SessionRefreshToken
 from config.api.errors import ApplicationError, Conflict
+
+logger = logging.getLogger(__name__)
 
 # --- Tokens and sessions -----------------------------------------------------------------------
 
@@ -335,6 +345,95 @@ def user_password_change(
         user.save(update_fields=["password"])
         user_sessions_revoke(user=user)
         return user_token_pair(user=user)
+
+
+# --- Password reset ----------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Has a reset link mailed if `email` is an active account's; tells nothing either way.
+
+    The request only enqueues: looking the address up and mailing happen in the task, so the
+    answer takes the same work and time whether or not the address is known. Without a broker
+    the mail is sent in the request instead: a learner locked out of the account matters more
+    than the timing of a degraded service.
+    """
+    from accounts.tasks import password_reset_mail_send
+
+    try:
+        password_reset_mail_send.delay(email=email, base_url=base_url)
+    except KombuOperationalError:
+        logger.warning("Broker unreachable: the password reset mail is sent in the request.")
+        password_reset_mail_deliver(email=email, base_url=base_url)
+
+
+def _password_reset_url(*, uid: str, token: str, base_url: str) -> str:
+    template = settings.PASSWORD_RESET_URL
+    if template:
+        return template.replace("{uid}", uid).replace("{token}", token)
+    # allauth's own page takes the same uid and token: the link works in a browser as it is.
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": token})
+    return base_url.rstrip("/") + path
+
+
+def password_reset_mail_deliver(*, email: str, base_url: str) -> bool:
+    """Mails the reset link to the active account of `email`; False when there is none."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return False
+    context = {
+        "user": user,
+        "reset_url": _password_reset_url(
+            uid=user_pk_to_url_str(user),
+            token=password_reset_token_generator.make_token(user),
+            base_url=base_url,
+        ),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+    }
+    subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+    body = render_to_string("accounts/email/password_reset_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+    return True
+
+
+def _reset_token_refused() -> ApplicationError:
+    return ApplicationError(
+        "The reset link is not valid, has expired or was already used: ask for a new one.",
+        code=AccountsErrorCode.INVALID_RESET_TOKEN,
+    )
+
+
+# The largest primary key a uid may name (BigAutoField); a bigger one would be a database error.
+_PK_MAX = 2**63 - 1
+
+
+def _password_reset_user(*, uid: str, token: str, lock: bool = False) -> User:
+    try:
+        pk = url_str_to_user_pk(uid)
+    except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
+        raise _reset_token_refused() from exc
+    if not isinstance(pk, int) or not 0 < pk <= _PK_MAX:
+        raise _reset_token_refused()
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pk=pk, is_active=True).first()
+    if user is None or not password_reset_token_generator.check_token(user, token):
+        raise _reset_token_refused()
+    return user
+
+
+def user_password_reset_confirm(*, uid: str, token: str, password: str) -> None:
+    """Sets the password a reset link was mailed for, and ends every earlier login.
+
+    The token is bound to the password hash, so it stops working once used. Two uses racing
+    queue on the user's row, and the second finds the token no longer matching.
+    """
+    user = _password_reset_user(uid=uid, token=token)
+    _password_validate(password=password, user=user, field="password")
+    with transaction.atomic():
+        user = _password_reset_user(uid=uid, token=token, lock=True)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user_sessions_revoke(user=user, reason=LoginSession.RevokeReason.PASSWORD_RESET)
 
 
 # --- Social login ------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ urlpatterns = [
     path("auth/token/", api.LoginApi.as_view(), name="auth-token"),
     path("auth/token/refresh/", api.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("auth/logout/", api.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/password/reset/", api.PasswordResetApi.as_view(), name="auth-password-reset"),
+    path(
+        "auth/password/reset/confirm/",
+        api.PasswordResetConfirmApi.as_view(),
+        name="auth-password-reset-confirm",
+    ),
     path("auth/social/<str:provider>/", api.SocialLoginApi.as_view(), name="auth-social"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("me/export/", api.MeExportApi.as_view(), name="me-export"),

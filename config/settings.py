@@ -154,6 +154,11 @@ SOCIALACCOUNT_PROVIDERS = {
     "facebook": {"METHOD": "oauth2", "SCOPE": ["email", "public_profile"]},
 }
 
+# Password reset through the API: the mailed link, with {uid} and {token} in it, such as
+# https://app.example.com/reset?uid={uid}&token={token}. Empty: allauth's reset page on the host
+# the request came to, which accepts the same uid and token.
+PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="")
+
 # Login throttling: failures allowed per minute, per client address and per email.
 LOGIN_FAILURES_PER_MINUTE = env.int("LOGIN_FAILURES_PER_MINUTE", default=5)
 
@@ -174,6 +179,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "register": env.str("THROTTLE_REGISTER", default="10/hour"),
         "social": env.str("THROTTLE_SOCIAL", default="30/minute"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "password_reset_confirm": env.str("THROTTLE_PASSWORD_RESET_CONFIRM", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Throttles key on REMOTE_ADDR only. uvicorn's --proxy-headers already puts the client's

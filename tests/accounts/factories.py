@@ -1,5 +1,9 @@
+import uuid
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils.timezone import now
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -57,3 +61,15 @@ class EmailAddressFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: o.user.email.lower())
     verified = True
     primary = True
+
+
+class LoginSessionFactory(factory.django.DjangoModelFactory):
+    """A login's session row alone, without its tokens (`user_token_pair` makes both)."""
+
+    class Meta:
+        model = "accounts.LoginSession"
+
+    user = factory.SubFactory(UserFactory)
+    sid = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    refresh_jti = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    expires_at = factory.LazyFunction(lambda: now() + timedelta(days=30))

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts import services
 from accounts.models import LoginSession, User
 from accounts.registry import exporter_register, exporter_unregister
 from accounts.services import (
@@ -178,20 +179,18 @@ def test_a_deletion_blocked_by_protected_rows_is_a_conflict_and_deletes_nothing(
 # --- Rotation race (PostgreSQL) -----------------------------------------------------------------
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_of_two_concurrent_refreshes_with_one_token_only_one_rotates_it():
-    user = UserFactory()
-    refresh = user_token_pair(user=user)["refresh"]
-    barrier = threading.Barrier(2)
-    original_blacklist = RefreshToken.blacklist
+def _refresh_together(refresh: str, count: int) -> list:
+    """`count` requests refresh with the same token at once; each result is a pair or the
+    error. Every request has verified the token before any goes on to rotate it."""
+    barrier = threading.Barrier(count)
+    original_parse = services._refresh_token_parse
 
-    def blacklist_together(token):
-        # Both requests have verified the token; now both try to blacklist it.
-        barrier.wait(timeout=10)
-        return original_blacklist(token)
+    def parse_together(raw):
+        token = original_parse(raw)
+        barrier.wait(timeout=20)
+        return token
 
-    results: list = [None, None]
+    results: list = [None] * count
 
     def worker(index):
         try:
@@ -201,11 +200,44 @@ def test_of_two_concurrent_refreshes_with_one_token_only_one_rotates_it():
         finally:
             connection.close()
 
-    with mock.patch.object(RefreshToken, "blacklist", blacklist_together):
-        threads = [threading.Thread(target=worker, args=(index,)) for index in range(2)]
+    with mock.patch.object(services, "_refresh_token_parse", parse_together):
+        threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=30)
+            thread.join(timeout=60)
+    return results
 
-    assert sorted(type(result).__name__ for result in results) == ["ApplicationError", "dict"]
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("count", [2, 50])
+def test_of_concurrent_refreshes_with_one_token_exactly_one_rotates_it(count):
+    user = UserFactory()
+    refresh = user_token_pair(user=user)["refresh"]
+
+    results = _refresh_together(refresh, count)
+
+    pairs = [result for result in results if isinstance(result, dict)]
+    errors = [result for result in results if isinstance(result, ApplicationError)]
+    assert (len(pairs), len(errors)) == (1, count - 1)
+    assert {error.code for error in errors} == {"token_not_valid"}
+    # One rotation recorded: the login's first refresh token and the one it was rotated into.
+    assert OutstandingToken.objects.filter(user=user).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_second_use_of_a_refresh_token_is_a_replay_and_ends_the_login():
+    # The client cannot tell a race from theft (OAuth 2.0 Security BCP): a client must not
+    # refresh one login from two places at once, and the login that did is revoked.
+    user = UserFactory()
+    refresh = user_token_pair(user=user)["refresh"]
+
+    results = _refresh_together(refresh, 2)
+
+    (pair,) = [result for result in results if isinstance(result, dict)]
+    session = LoginSession.objects.get(sid=claims(refresh)["sid"])
+    assert session.revoke_reason == LoginSession.RevokeReason.REFRESH_REUSE
+    with pytest.raises(ApplicationError):
+        token_refresh(refresh=pair["refresh"])
