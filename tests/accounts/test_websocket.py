@@ -4,11 +4,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.testing import WebsocketCommunicator
+from django.core.cache import cache
 from django.utils.timezone import now
 from freezegun import freeze_time
 
-from accounts.services import session_logout, user_token_pair
+from accounts.services import session_logout, token_refresh, user_token_pair
 from accounts.websocket import CLOSE_UNAUTHORIZED, JWTAuthMiddleware
+from config.api.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,6 +73,36 @@ def test_a_token_revoked_by_logout_is_closed_with_4401(user):
     session_logout(refresh=pair["refresh"])
 
     assert connect(f"?token={pair['access']}") == REFUSED
+
+
+def test_a_logout_still_closes_the_socket_after_the_cache_is_flushed(user):
+    pair = user_token_pair(user=user)
+    session_logout(refresh=pair["refresh"])
+
+    cache.clear()
+
+    assert connect(f"?token={pair['access']}") == REFUSED
+
+
+def test_a_replayed_refresh_token_closes_the_sockets_of_its_login(user):
+    pair = user_token_pair(user=user)
+    rotated = token_refresh(refresh=pair["refresh"])
+    with pytest.raises(ApplicationError):
+        token_refresh(refresh=pair["refresh"])
+
+    assert connect(f"?token={rotated['access']}") == REFUSED
+
+
+def test_a_socket_connects_with_the_cache_unreachable(user, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/0",
+        }
+    }
+    pair = user_token_pair(user=user)
+
+    assert connect(f"?token={pair['access']}") == greeting(user.pk)
 
 
 def test_a_refresh_token_is_not_an_access_token(user):
