@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PasswordChangeForm, UserChangeForm, UserCreationForm
-from accounts.models import User
-from accounts.services import user_erase
+from accounts.models import LoginSession, User
+from accounts.services import login_session_revoke, user_erase
 
 
 @admin.register(User)
@@ -63,3 +63,35 @@ class UserAdmin(DjangoUserAdmin):
     def delete_queryset(self, request, queryset):
         for user in queryset:
             user_erase(user=user)
+
+
+@admin.register(LoginSession)
+class LoginSessionAdmin(admin.ModelAdmin):
+    """Who is signed in where: read only, but a login can be ended (say, a lost device)."""
+
+    list_display = ("user", "created_at", "expires_at", "revoked_at", "revoke_reason")
+    list_filter = ("revoke_reason", "created_at", "revoked_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "sid")
+    ordering = ("-created_at", "-id")
+    readonly_fields = (
+        "sid",
+        "user",
+        "created_at",
+        "refresh_jti",
+        "expires_at",
+        "revoked_at",
+        "revoke_reason",
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("End the selected logins"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        for session in queryset.filter(revoked_at__isnull=True):
+            login_session_revoke(session=session, reason=LoginSession.RevokeReason.ADMIN)

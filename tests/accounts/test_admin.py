@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.models import User
-from tests.accounts.factories import UserFactory
+from accounts.models import LoginSession, User
+from tests.accounts.factories import LoginSessionFactory, UserFactory
 from tests.accounts.helpers import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,44 @@ def test_a_password_set_in_the_admin_ends_the_users_logins(
     assert_error(
         api_client.get("/api/v1/me/", **bearer(token_pair["access"])), 401, "token_not_valid"
     )
+
+
+# --- Login sessions -----------------------------------------------------------------------------
+
+SESSIONS = reverse("admin:accounts_loginsession_changelist")
+
+
+def test_the_login_sessions_are_listed_and_found_by_email(admin_client, learners):
+    LoginSessionFactory(user=learners["learner"])
+    LoginSessionFactory(user=learners["teacher"])
+
+    response = admin_client.get(SESSIONS, {"q": "learner@"})
+
+    assert response.status_code == 200
+    assert [s.user for s in response.context["cl"].result_list] == [learners["learner"]]
+
+
+def test_the_admin_can_end_a_login(admin_client, api_client, user, token_pair):
+    session = LoginSession.objects.get(user=user)
+
+    response = admin_client.post(
+        SESSIONS, {"action": "revoke", "_selected_action": [session.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.revoke_reason == "admin"
+    assert_error(
+        api_client.get("/api/v1/me/", **bearer(token_pair["access"])), 401, "token_not_valid"
+    )
+
+
+def test_login_sessions_cannot_be_added_or_edited_in_the_admin(admin_client):
+    session = LoginSessionFactory()
+
+    assert admin_client.get(reverse("admin:accounts_loginsession_add")).status_code == 403
+    change = reverse("admin:accounts_loginsession_change", args=[session.pk])
+    response = admin_client.post(change, {"revoke_reason": "logout"})
+    session.refresh_from_db()
+    assert session.revoke_reason == ""
+    assert response.status_code == 403
