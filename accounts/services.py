@@ -125,7 +125,8 @@ def _login_session_lock(*, token: RefreshToken) -> LoginSession | None:
     client cannot tell a race from theft). Clients must not refresh one login concurrently.
     """
     session = (
-        LoginSession.objects.select_for_update()
+        # Only the session row: refreshes of the user's other logins need not wait.
+        LoginSession.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(sid=token[SID_CLAIM])
         .first()
