@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config import redis_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -112,14 +114,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Redis outages: short timeouts, and cache reads and writes that fail open (a read misses, a
+# write is skipped) with a warning a minute; see config/redis_settings.py.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "lingua",
-        }
-    }
+    CACHES = {"default": redis_settings.cache_config(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -213,12 +211,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # --- Real time ------------------------------------------------------------------------------
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_settings.channel_layer_config(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
@@ -236,6 +229,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_settings.broker_transport_options()
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -293,7 +288,15 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.middleware.RequestIDLogFilter"}},
+    "filters": {
+        "request_id": {"()": "config.middleware.RequestIDLogFilter"},
+        # Redis outages: one warning a minute per kind of failure, not a traceback per call.
+        "cache_outage": {
+            "()": "config.log_filters.OncePerInterval",
+            "message": "Cache unreachable: reads miss and writes are skipped (throttles fail open)",
+        },
+        "once_a_minute": {"()": "config.log_filters.OncePerInterval"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
     },
@@ -310,8 +313,13 @@ LOGGING = {
         # the record then reaches ours on the root too: every line twice. Only ours, on the root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
+        "config.realtime": {"filters": ["once_a_minute"]},
     },
 }
+# django-redis logs each failure it ignores, to the logger filtered above.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = redis_settings.CACHE_LOGGER
 
 # --- Domain ---------------------------------------------------------------------------------
 
