@@ -282,6 +282,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# API edges: a CSRF refusal under /api/ answers in the API's JSON error shape.
+CSRF_FAILURE_VIEW = "config.api.exceptions.csrf_failure"
 
 # --- Logging --------------------------------------------------------------------------------
 
