@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from config import redis_settings
+from config import keys, redis_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -29,6 +29,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only a development machine gets a default key; it signs nothing that matters there.
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+# --- Signing keys (config/keys.py): JWTs may have a key of their own; with DEBUG off, a weak or
+# published key stops the boot (check --deploy reports it too, as config.E001/E002).
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if not DEBUG:
+    for _name, _value in (("SECRET_KEY", SECRET_KEY), ("JWT_SIGNING_KEY", JWT_SIGNING_KEY)):
+        if _problem := keys.signing_key_problem(_value):
+            raise ImproperlyConfigured(f"{_name} {_problem}; make one with {keys.HOW_TO_MAKE_ONE}")
+# --- End of signing keys.
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -57,6 +66,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "channels",
     # Ours, lower layers first
+    "config",
     "accounts",
     "courses",
     "exercises",
@@ -191,6 +201,7 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
 }
 
 SPECTACULAR_SETTINGS = {
