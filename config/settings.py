@@ -328,6 +328,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
         "config.realtime": {"filters": ["once_a_minute"]},
+        "config.background": {"filters": ["once_a_minute"]},
     },
 }
 # django-redis logs each failure it ignores, to the logger filtered above.

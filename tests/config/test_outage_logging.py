@@ -1,13 +1,15 @@
 """What an outage of Redis looks like in the log, and to code that pushes over the channel layer."""
 
 import logging
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
+from celery import Celery
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from config import realtime, redis_settings
+from config import background, realtime, redis_settings
 from config.log_filters import OncePerInterval
 
 DOWN = "redis://127.0.0.1:6390/0"
@@ -74,3 +76,42 @@ def test_a_push_with_the_channel_layer_down_is_skipped_with_a_warning(settings, 
     assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
         "Live push skipped: the channel layer failed."
     ]
+
+
+@pytest.fixture
+def down_task():
+    """A task of an app of its own whose broker is down (the project's runs tasks eagerly)."""
+    app = Celery("down", broker=DOWN, set_as_current=False)
+    app.conf.broker_transport_options = redis_settings.broker_transport_options()
+
+    @app.task(name="tests.noop")
+    def noop():
+        return None
+
+    return noop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_with_the_broker_down_is_skipped_with_a_warning(down_task, caplog):
+    with caplog.at_level(logging.WARNING, logger="config.background"):
+        started = time.monotonic()
+        assert background.task_enqueue(task=down_task) is False
+        with transaction.atomic():
+            background.task_enqueue_after_commit(task=down_task)
+
+    assert time.monotonic() - started < 5
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
+        "Task tests.noop not enqueued: the broker is unreachable."
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_is_enqueued_only_after_commit(down_task, monkeypatch):
+    sent = []
+    monkeypatch.setattr(down_task, "apply_async", lambda **kw: sent.append(kw))
+
+    with transaction.atomic():
+        background.task_enqueue_after_commit(task=down_task, args=(1,))
+        assert sent == []
+
+    assert sent == [{"args": (1,), "kwargs": {}}]
