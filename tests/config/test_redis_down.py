@@ -12,6 +12,7 @@ import time
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from config import celery_app, redis_settings
 from srs.models import ReviewLog
@@ -100,3 +101,16 @@ def test_readyz_names_cache_channel_layer_and_broker_promptly(redis_down, client
         "broker": "down",
     }
     assert elapsed < 3, f"/readyz took {elapsed:.1f}s with Redis down"
+
+
+@pytest.mark.django_db
+def test_throttles_fail_open_while_redis_is_down(redis_down, api_client, monkeypatch):
+    # Counts cannot be kept without Redis: refusing everyone would turn an outage into one.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"register": "1/hour"})
+    body = {"password": "a-long-and-unusual-passphrase", "display_name": "Ana"}
+
+    for n in range(3):
+        response = api_client.post(
+            "/api/v1/auth/register/", {**body, "email": f"ana{n}@example.com"}, format="json"
+        )
+        assert response.status_code == 201, response.json()
