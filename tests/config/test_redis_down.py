@@ -10,6 +10,7 @@ import logging
 import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
@@ -114,3 +115,22 @@ def test_throttles_fail_open_while_redis_is_down(redis_down, api_client, monkeyp
             "/api/v1/auth/register/", {**body, "email": f"ana{n}@example.com"}, format="json"
         )
         assert response.status_code == 201, response.json()
+
+
+def test_after_a_failed_connect_the_cache_does_not_retry_for_a_few_seconds(redis_down, monkeypatch):
+    # Against a server that drops packets, every attempt would wait the connect timeout out.
+    monkeypatch.setattr(redis_settings._FailFast, "_down_until", {})
+    clock = [1000.0]
+    monkeypatch.setattr("config.redis_settings.time.monotonic", lambda: clock[0])
+    attempts = []
+    real_connect = redis.Connection._connect
+    monkeypatch.setattr(
+        redis.Connection, "_connect", lambda self: attempts.append(1) or real_connect(self)
+    )
+
+    assert cache.get("key", "miss") == "miss"
+    assert cache.get("key", "miss") == "miss"
+    assert len(attempts) == 1
+    clock[0] += redis_settings.RETRY_AFTER_SECONDS + 1
+    assert cache.get("key", "miss") == "miss"
+    assert len(attempts) == 2
