@@ -15,13 +15,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
 from accounts.websocket import JWTAuthMiddleware  # noqa: E402
-from config.routing import websocket_urlpatterns  # noqa: E402
+from config.routing import NoRouteConsumer, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": JWTAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        "websocket": JWTAuthMiddleware(
+            # Last: URLRouter raises on a path nothing matches, which the server turns into a 500.
+            URLRouter([*websocket_urlpatterns, re_path(r"", NoRouteConsumer.as_asgi())])
+        ),
     }
 )

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config import keys, redis_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -27,6 +29,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Only a development machine gets a default key; it signs nothing that matters there.
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+# --- Signing keys (config/keys.py): JWTs may have a key of their own; with DEBUG off, a weak or
+# published key stops the boot (check --deploy reports it too, as config.E001/E002).
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if not DEBUG:
+    for _name, _value in (("SECRET_KEY", SECRET_KEY), ("JWT_SIGNING_KEY", JWT_SIGNING_KEY)):
+        if _problem := keys.signing_key_problem(_value):
+            raise ImproperlyConfigured(f"{_name} {_problem}; make one with {keys.HOW_TO_MAKE_ONE}")
+# --- End of signing keys.
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -55,6 +66,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "channels",
     # Ours, lower layers first
+    "config",
     "accounts",
     "courses",
     "exercises",
@@ -112,14 +124,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Redis outages: short timeouts, and cache reads and writes that fail open (a read misses, a
+# write is skipped) with a warning a minute; see config/redis_settings.py.
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "lingua",
-        }
-    }
+    CACHES = {"default": redis_settings.cache_config(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -200,6 +208,7 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -220,12 +229,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # --- Real time ------------------------------------------------------------------------------
 
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_settings.channel_layer_config(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
@@ -243,6 +247,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_settings.broker_transport_options()
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -294,13 +300,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# API edges: a CSRF refusal under /api/ answers in the API's JSON error shape.
+CSRF_FAILURE_VIEW = "config.api.exceptions.csrf_failure"
 
 # --- Logging --------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.middleware.RequestIDLogFilter"}},
+    "filters": {
+        "request_id": {"()": "config.middleware.RequestIDLogFilter"},
+        # Redis outages: one warning a minute per kind of failure, not a traceback per call.
+        "cache_outage": {
+            "()": "config.log_filters.OncePerInterval",
+            "message": "Cache unreachable: reads miss and writes are skipped (throttles fail open)",
+        },
+        "once_a_minute": {"()": "config.log_filters.OncePerInterval"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
     },
@@ -317,8 +333,14 @@ LOGGING = {
         # the record then reaches ours on the root too: every line twice. Only ours, on the root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
+        "config.realtime": {"filters": ["once_a_minute"]},
+        "config.background": {"filters": ["once_a_minute"]},
     },
 }
+# django-redis logs each failure it ignores, to the logger filtered above.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = redis_settings.CACHE_LOGGER
 
 # --- Domain ---------------------------------------------------------------------------------
 

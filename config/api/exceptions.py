@@ -8,7 +8,8 @@ import logging
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -137,10 +138,22 @@ def _error_page(request, status_code: int, code: str, exception=None):
     return _HTML_HANDLERS[status_code](request, exception)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """The last API route: an unknown path under /api/ is a JSON 404 even with DEBUG on (Django
-    shows its HTML technical 404 for unmatched URLs then, whatever handler404 says)."""
+    shows its HTML technical 404 for unmatched URLs then, whatever handler404 says). Exempt from
+    CSRF: it changes nothing, and a POST there would otherwise get the HTML CSRF page."""
     return _error_page(request, 404, "not_found")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API's error shape under /api/, Django's page elsewhere."""
+    if is_api_path(request.path):
+        return JsonResponse(
+            error_body("csrf_failed", "CSRF verification failed; the request was refused."),
+            status=403,
+        )
+    return csrf.csrf_failure(request, reason=reason)
 
 
 def handler404(request, exception=None):
