@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -7,6 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
 from config.api.exceptions import api_not_found
+
+# The admin signs in through allauth's pages: one login policy (accounts.throttling) and the
+# second factor of staff who turned TOTP on; its own form would check the password alone.
+admin.site.login = secure_admin_login(admin.site.login)
 
 api_v1 = [
     path("", include("accounts.urls")),
