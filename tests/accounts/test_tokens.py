@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.cache import cache
+from django.test import AsyncClient
 from django.utils.timezone import now
 from freezegun import freeze_time
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -215,6 +217,20 @@ def test_the_lockout_is_kept_in_the_database_not_the_cache(api_client, limit_3, 
     cache.clear()
 
     assert_error(login(api_client, user.email, password), 429, "throttled")
+
+
+def test_the_lockout_answers_alike_over_asgi(user, password, limit_3):
+    # uvicorn serves over ASGI, where AxesMiddleware takes its async path.
+    post = async_to_sync(AsyncClient().post)
+    for _ in range(3):
+        post(LOGIN, {"email": user.email, "password": "wrong"}, content_type="application/json")
+
+    response = post(
+        LOGIN, {"email": user.email, "password": password}, content_type="application/json"
+    )
+
+    assert_error(response, 429, "throttled")
+    assert response.headers["Retry-After"] == str(int(COOL_OFF.total_seconds()))
 
 
 def test_the_default_limit_is_five_failures_and_fifteen_minutes(api_client, user, password):
