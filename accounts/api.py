@@ -64,7 +64,10 @@ _LOCKED_OUT = OpenApiResponse(
     )
 )
 _MFA_CONFLICT = OpenApiResponse(
-    description="`mfa_already_enabled`, `mfa_not_enabled` or `mfa_setup_not_started`."
+    description=(
+        "`mfa_already_enabled`, `mfa_not_enabled`, `mfa_setup_not_started` or "
+        "`mfa_email_unverified`."
+    )
 )
 _INVALID_CODE = OpenApiResponse(description="`invalid_code`, or `invalid` fields.")
 

@@ -30,3 +30,4 @@ class AccountsErrorCode(StrEnum):
     MFA_ALREADY_ENABLED = "mfa_already_enabled"
     MFA_NOT_ENABLED = "mfa_not_enabled"
     MFA_SETUP_NOT_STARTED = "mfa_setup_not_started"
+    MFA_EMAIL_UNVERIFIED = "mfa_email_unverified"

@@ -13,6 +13,7 @@ and last login, so it is good for one login and dies with a password change.
 from allauth.mfa import signals
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base.internal.flows import delete_dangling_recovery_codes
+from allauth.mfa.internal.flows.add import validate_can_add_authenticator
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, validate_totp_code
@@ -20,6 +21,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -127,11 +129,24 @@ def _invalid_code() -> ApplicationError:
     )
 
 
+def _can_add_check(user: User) -> None:
+    if totp_is_enabled(user=user):
+        raise _mfa_already_enabled()
+    # allauth's rule: not while an address on file is unverified, or whoever signed up with
+    # someone else's address could lock its owner out for good with a second factor.
+    try:
+        validate_can_add_authenticator(user)
+    except ValidationError as exc:
+        raise Conflict(
+            "Verify your email address before turning on two-factor authentication.",
+            code=AccountsErrorCode.MFA_EMAIL_UNVERIFIED,
+        ) from exc
+
+
 def totp_setup_start(*, user: User) -> dict[str, str]:
     """A new secret for the user's authenticator app, waiting for `totp_setup_confirm`; each
     start replaces the secret of an earlier, unconfirmed one."""
-    if totp_is_enabled(user=user):
-        raise _mfa_already_enabled()
+    _can_add_check(user)
     secret = generate_totp_secret()
     cache.set(_setup_key(user), secret, timeout=settings.MFA_TOTP_SETUP_SECONDS)
     adapter = get_adapter()
@@ -142,8 +157,7 @@ def totp_setup_start(*, user: User) -> dict[str, str]:
 def totp_setup_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
     """Turns TOTP on with the pending secret once the app shows a right code; returns the
     recovery codes, made with it."""
-    if totp_is_enabled(user=user):
-        raise _mfa_already_enabled()
+    _can_add_check(user)
     secret = cache.get(_setup_key(user))
     if not secret:
         raise Conflict(

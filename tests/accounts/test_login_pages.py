@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 SIGN_IN = "/accounts/login/"
 MFA_STEP = "/accounts/2fa/authenticate/"
+TOTP_ACTIVATE = "/accounts/2fa/totp/activate/"
 ADMIN = "/admin/"
 ADMIN_LOGIN = "/admin/login/"
 API_LOGIN = "/api/v1/auth/token/"
@@ -155,6 +157,21 @@ def test_a_signed_in_learner_is_refused_by_the_admin(client, password):
 
 
 # --- Staff with TOTP ----------------------------------------------------------------------------
+
+
+def test_staff_turn_totp_on_through_allauths_pages(client, staff, password):
+    sign_in(client, staff.email, password)
+    page = client.get(TOTP_ACTIVATE)
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+
+    response = client.post(TOTP_ACTIVATE, {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+    client.logout()
+    sign_in(client, staff.email, password)
+    assert not in_admin(client)
 
 
 def test_the_password_alone_does_not_open_the_admin_to_staff_with_totp(

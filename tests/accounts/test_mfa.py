@@ -13,6 +13,7 @@ from django.utils.timezone import now
 from freezegun import freeze_time
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from tests.accounts.factories import EmailAddressFactory
 from tests.accounts.helpers import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,12 @@ def test_a_code_of_an_earlier_set_up_does_not_confirm_the_new_one(jwt_client, us
     response = jwt_client.post(TOTP_URL, {"code": totp_code(old_secret)})
 
     assert_error(response, 400, "invalid_code")
+
+
+def test_an_unverified_address_on_file_bars_a_set_up(jwt_client, user):
+    EmailAddressFactory(user=user, email=user.email, verified=False)
+
+    assert_error(jwt_client.get(TOTP_URL), 409, "mfa_email_unverified")
 
 
 def test_confirming_needs_a_set_up_first(jwt_client, user):
