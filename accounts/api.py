@@ -69,6 +69,8 @@ _MFA_CONFLICT = OpenApiResponse(
         "`mfa_email_unverified`."
     )
 )
+# Secrets and recovery codes: no cache on the way may keep a copy.
+_NO_STORE = {"Cache-Control": "no-store"}
 _INVALID_CODE = OpenApiResponse(description="`invalid_code`, or `invalid` fields.")
 
 
@@ -325,7 +327,8 @@ class MeTOTPApi(APIView):
         responses={200: TOTPSetupOutputSerializer, 401: _UNAUTHENTICATED, 409: _MFA_CONFLICT},
     )
     def get(self, request: Request) -> Response:
-        return Response(TOTPSetupOutputSerializer(totp_setup_start(user=request.user)).data)
+        setup = totp_setup_start(user=request.user)
+        return Response(TOTPSetupOutputSerializer(setup).data, headers=_NO_STORE)
 
     @extend_schema(
         tags=[TAG],
@@ -342,7 +345,9 @@ class MeTOTPApi(APIView):
     def post(self, request: Request) -> Response:
         data = _validated(MFACodeInputSerializer, request)
         codes = totp_setup_confirm(request=request._request, user=request.user, **data)
-        return Response(RecoveryCodesOutputSerializer({"recovery_codes": codes}).data)
+        return Response(
+            RecoveryCodesOutputSerializer({"recovery_codes": codes}).data, headers=_NO_STORE
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -376,4 +381,6 @@ class MeRecoveryCodesApi(APIView):
     )
     def get(self, request: Request) -> Response:
         codes = recovery_codes_list(user=request.user)
-        return Response(RecoveryCodesOutputSerializer({"recovery_codes": codes}).data)
+        return Response(
+            RecoveryCodesOutputSerializer({"recovery_codes": codes}).data, headers=_NO_STORE
+        )

@@ -75,11 +75,13 @@ def test_the_full_flow_set_up_log_in_with_a_code_and_turn_off(
     assert f"secret={body['secret']}" in body["otpauth_url"]
     assert "issuer=Lingua" in body["otpauth_url"]
     assert "<svg" in body["qr_svg"]
+    assert setup.headers["Cache-Control"] == "no-store"
 
     confirmed = jwt_client.post(TOTP_URL, {"code": totp_code(body["secret"])})
     assert confirmed.status_code == 200
     codes = confirmed.json()["recovery_codes"]
     assert len(codes) == 10
+    assert confirmed.headers["Cache-Control"] == "no-store"
     assert jwt_client.get(RECOVERY_CODES).json() == {"recovery_codes": codes}
 
     # The password alone no longer logs in.
@@ -181,6 +183,7 @@ def test_recovery_codes_are_listed_while_mfa_is_on(jwt_client, mfa_user):
 
     assert response.status_code == 200
     assert response.json()["recovery_codes"] == recovery_codes(mfa_user)
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_recovery_codes_need_mfa_on(jwt_client, user):
