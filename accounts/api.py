@@ -10,19 +10,31 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.mfa import (
+    MFARequired,
+    recovery_codes_list,
+    totp_deactivate,
+    totp_setup_confirm,
+    totp_setup_start,
+)
 from accounts.serializers import (
     LoginInputSerializer,
     MeOutputSerializer,
     MeUpdateInputSerializer,
+    MFACodeInputSerializer,
+    MFALoginInputSerializer,
+    MFARequiredErrorSerializer,
     PasswordChangeInputSerializer,
     PasswordConfirmInputSerializer,
     PasswordResetConfirmInputSerializer,
     PasswordResetInputSerializer,
+    RecoveryCodesOutputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
     RegisterOutputSerializer,
     SocialLoginInputSerializer,
     TokenPairOutputSerializer,
+    TOTPSetupOutputSerializer,
 )
 from accounts.services import (
     password_reset_request,
@@ -32,12 +44,13 @@ from accounts.services import (
     user_delete,
     user_export,
     user_login,
+    user_login_mfa,
     user_password_change,
     user_password_reset_confirm,
     user_register,
     user_update,
 )
-from accounts.throttling import LoginFailureThrottle, client_ip
+from config.api.exceptions import error_body
 
 TAG = "accounts"
 
@@ -47,6 +60,22 @@ _TOKEN_REFUSED = OpenApiResponse(
     description="`token_not_valid`: the token is not valid, has expired or was revoked."
 )
 _THROTTLED = OpenApiResponse(description="`throttled`: too many attempts; see Retry-After.")
+# The login policy's lockout (accounts.throttling): the same answer whatever the password or code.
+_LOCKED_OUT = OpenApiResponse(
+    description=(
+        "`throttled`: too many failed attempts from this address for this account, right or "
+        "wrong; see Retry-After."
+    )
+)
+_MFA_CONFLICT = OpenApiResponse(
+    description=(
+        "`mfa_already_enabled`, `mfa_not_enabled`, `mfa_setup_not_started` or "
+        "`mfa_email_unverified`."
+    )
+)
+# Secrets and recovery codes: no cache on the way may keep a copy.
+_NO_STORE = {"Cache-Control": "no-store"}
+_INVALID_CODE = OpenApiResponse(description="`invalid_code`, or `invalid` fields.")
 
 
 def _validated(serializer_class, request: Request, **kwargs) -> dict:
@@ -78,23 +107,60 @@ class RegisterApi(_PublicApi):
 
 
 class LoginApi(_PublicApi):
-    throttle_classes = [LoginFailureThrottle]
-
     @extend_schema(
         tags=[TAG],
         operation_id="auth_token",
         summary="Log in: a token pair for an email and password",
+        description=(
+            "With two-factor authentication on, a right password answers 401 `mfa_required` "
+            "with an `mfa_token`, to send with a code to auth/token/mfa/."
+        ),
         request=LoginInputSerializer,
         responses={
             200: TokenPairOutputSerializer,
             400: _INVALID,
-            401: OpenApiResponse(description="`invalid_credentials`"),
-            429: _THROTTLED,
+            401: OpenApiResponse(
+                MFARequiredErrorSerializer,
+                description="`invalid_credentials`, or `mfa_required` with an `mfa_token`.",
+            ),
+            429: _LOCKED_OUT,
         },
     )
     def post(self, request: Request) -> Response:
         data = _validated(LoginInputSerializer, request)
-        pair = user_login(**data, client_ip=client_ip(request))
+        try:
+            pair = user_login(request=request._request, **data)
+        except MFARequired as exc:
+            body = error_body(exc.code, exc.message)
+            body["error"]["mfa_token"] = exc.mfa_token
+            body["mfa_token"] = exc.mfa_token
+            return Response(body, status=exc.status_code)
+        return Response(TokenPairOutputSerializer(pair).data)
+
+
+class LoginMFAApi(_PublicApi):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_token_mfa",
+        summary="Log in, second step: a token pair for the mfa_token and a code",
+        description=(
+            "The code is the authenticator app's current code, or one of the recovery codes, "
+            "which is then spent. Wrong codes count as failed logins."
+        ),
+        request=MFALoginInputSerializer,
+        responses={
+            200: TokenPairOutputSerializer,
+            400: _INVALID,
+            401: OpenApiResponse(
+                description="`invalid_code`, or `token_not_valid`: the mfa_token is not valid "
+                "or has expired."
+            ),
+            429: _LOCKED_OUT,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(MFALoginInputSerializer, request)
+        pair = user_login_mfa(request=request._request, **data)
         return Response(TokenPairOutputSerializer(pair).data)
 
 
@@ -226,12 +292,6 @@ class _DeleteWithBodySchema(AutoSchema):
 class MeApi(APIView):
     schema = _DeleteWithBodySchema()
 
-    def get_throttles(self):
-        # Deleting confirms with the password: a guessed password counts as a failed login.
-        if self.request.method == "DELETE":
-            return [LoginFailureThrottle()]
-        return super().get_throttles()
-
     @extend_schema(
         tags=[TAG],
         operation_id="me_retrieve",
@@ -262,12 +322,14 @@ class MeApi(APIView):
             400: OpenApiResponse(description="`wrong_password` or `password_not_set`"),
             401: _UNAUTHENTICATED,
             409: OpenApiResponse(description="`deletion_blocked`"),
-            429: _THROTTLED,
+            429: _LOCKED_OUT,
         },
     )
     def delete(self, request: Request) -> Response:
+        # A wrong password counts as a failed login: a stolen access token must not become a
+        # way to guess the password.
         data = _validated(PasswordConfirmInputSerializer, request)
-        user_delete(user=request.user, **data, client_ip=client_ip(request))
+        user_delete(request=request._request, user=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -283,8 +345,6 @@ class MeExportApi(APIView):
 
 
 class MePasswordApi(APIView):
-    throttle_classes = [LoginFailureThrottle]
-
     @extend_schema(
         tags=[TAG],
         operation_id="me_password_change",
@@ -294,10 +354,83 @@ class MePasswordApi(APIView):
             200: TokenPairOutputSerializer,
             400: OpenApiResponse(description="`wrong_password`, `weak_password`"),
             401: _UNAUTHENTICATED,
-            429: _THROTTLED,
+            429: _LOCKED_OUT,
         },
     )
     def post(self, request: Request) -> Response:
         data = _validated(PasswordChangeInputSerializer, request)
-        pair = user_password_change(user=request.user, **data, client_ip=client_ip(request))
+        pair = user_password_change(request=request._request, user=request.user, **data)
         return Response(TokenPairOutputSerializer(pair).data)
+
+
+class MeTOTPApi(APIView):
+    schema = _DeleteWithBodySchema()
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="me_mfa_totp_setup",
+        summary="Start setting up TOTP: a new secret, as text, otpauth:// URL and QR code",
+        description=(
+            "The set-up waits for POST me/mfa/totp/ with a code of the app; starting again "
+            "replaces the secret."
+        ),
+        responses={200: TOTPSetupOutputSerializer, 401: _UNAUTHENTICATED, 409: _MFA_CONFLICT},
+    )
+    def get(self, request: Request) -> Response:
+        setup = totp_setup_start(user=request.user)
+        return Response(TOTPSetupOutputSerializer(setup).data, headers=_NO_STORE)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="me_mfa_totp_confirm",
+        summary="Turn TOTP on with a code of the app; returns the recovery codes",
+        request=MFACodeInputSerializer,
+        responses={
+            200: RecoveryCodesOutputSerializer,
+            400: _INVALID_CODE,
+            401: _UNAUTHENTICATED,
+            409: _MFA_CONFLICT,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(MFACodeInputSerializer, request)
+        codes = totp_setup_confirm(request=request._request, user=request.user, **data)
+        return Response(
+            RecoveryCodesOutputSerializer({"recovery_codes": codes}).data, headers=_NO_STORE
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="me_mfa_totp_destroy",
+        summary="Turn TOTP off, confirming with a code of the app or a recovery code",
+        request=MFACodeInputSerializer,
+        responses={
+            204: None,
+            400: _INVALID_CODE,
+            401: _UNAUTHENTICATED,
+            409: _MFA_CONFLICT,
+            429: _LOCKED_OUT,
+        },
+    )
+    def delete(self, request: Request) -> Response:
+        data = _validated(MFACodeInputSerializer, request)
+        totp_deactivate(request=request._request, user=request.user, **data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeRecoveryCodesApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="me_mfa_recovery_codes",
+        summary="The recovery codes not used yet",
+        responses={
+            200: RecoveryCodesOutputSerializer,
+            401: _UNAUTHENTICATED,
+            409: OpenApiResponse(description="`mfa_not_enabled`"),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        codes = recovery_codes_list(user=request.user)
+        return Response(
+            RecoveryCodesOutputSerializer({"recovery_codes": codes}).data, headers=_NO_STORE
+        )

@@ -26,3 +26,10 @@ class AccountsErrorCode(StrEnum):
     SOCIAL_EMAIL_MISSING = "social_email_missing"
     SOCIAL_EMAIL_UNVERIFIED = "social_email_unverified"
     SOCIAL_LOGIN_CONFLICT = "social_login_conflict"
+    # Two-factor authentication (TOTP and recovery codes)
+    MFA_REQUIRED = "mfa_required"
+    INVALID_CODE = "invalid_code"
+    MFA_ALREADY_ENABLED = "mfa_already_enabled"
+    MFA_NOT_ENABLED = "mfa_not_enabled"
+    MFA_SETUP_NOT_STARTED = "mfa_setup_not_started"
+    MFA_EMAIL_UNVERIFIED = "mfa_email_unverified"

@@ -66,6 +66,18 @@ class SocialLoginInputSerializer(serializers.Serializer):
         return attrs
 
 
+class MFACodeInputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=32, help_text="A code of the authenticator app, or a recovery code."
+    )
+
+
+class MFALoginInputSerializer(MFACodeInputSerializer):
+    mfa_token = serializers.CharField(
+        max_length=512, help_text="The `mfa_token` of the `mfa_required` answer of auth/token/."
+    )
+
+
 # --- Output ------------------------------------------------------------------------------------
 
 
@@ -98,3 +110,26 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
     def get_has_password(self, user: User) -> bool:
         return user.has_usable_password()
+
+
+class MFARequiredErrorSerializer(serializers.Serializer):
+    """401 `mfa_required`: the error shape, with the mfa_token for auth/token/mfa/ inside the
+    error and, for clients that look there, beside it."""
+
+    class _Error(serializers.Serializer):
+        code = serializers.CharField()
+        message = serializers.CharField()
+        mfa_token = serializers.CharField()
+
+    error = _Error()
+    mfa_token = serializers.CharField()
+
+
+class TOTPSetupOutputSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The base32 secret, for typing into the app.")
+    otpauth_url = serializers.CharField(help_text="The otpauth:// URL the QR code holds.")
+    qr_svg = serializers.CharField(help_text="The QR code of otpauth_url, as an SVG document.")
+
+
+class RecoveryCodesOutputSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField())

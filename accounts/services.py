@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import url_str_to_user_pk, user_pk_to_url_str
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,7 +23,6 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import now
-from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -31,6 +30,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.error_codes import AccountsErrorCode
+from accounts.mfa import (
+    MFARequired,
+    mfa_code_verify,
+    mfa_token_issue,
+    mfa_token_user,
+    totp_is_enabled,
+)
 from accounts.models import LoginSession, User
 from accounts.registry import deletion_hooks, exporters
 from accounts.selectors import (
@@ -38,9 +44,15 @@ from accounts.selectors import (
     social_provider_get,
     user_get_by_email,
 )
-from accounts.throttling import login_failure_record
+from accounts.throttling import (
+    login_failure_record,
+    login_failures_reset,
+    login_is_locked,
+    login_locked_out,
+)
 from accounts.tokens import SID_CLAIM, SessionRefreshToken
 from config.api.errors import ApplicationError, Conflict
+from config.background import task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -238,18 +250,43 @@ def _logged_in(*, user: User) -> dict[str, str]:
         return user_token_pair(user=user)
 
 
-def user_login(*, email: str, password: str, client_ip: str | None) -> dict[str, str]:
-    """A token pair for the right email and password; a counted failure otherwise."""
-    # ModelBackend: the email in any case (the manager's natural key), only active users, and
-    # a password hash computed even for an unknown email, so timing tells nothing.
-    user = ModelBackend().authenticate(None, username=email, password=password)
+def user_login(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
+    """A token pair for the right email and password; a counted failure otherwise. With TOTP on,
+    a right password gets `MFARequired` and its mfa_token instead (see `user_login_mfa`)."""
+    # Django's authenticate: axes refuses a locked (address, email) pair first and counts a
+    # failure; ModelBackend matches the email in any case, only active users, and computes a
+    # password hash even for an unknown email, so timing tells nothing.
+    user = authenticate(request=request, email=email, password=password)
     if user is None:
-        login_failure_record(ip=client_ip, email=email)
+        if getattr(request, "axes_locked_out", False):
+            raise login_locked_out()
         raise ApplicationError(
             "The email or password is not correct.",
             code=AccountsErrorCode.INVALID_CREDENTIALS,
             status_code=401,
         )
+    if totp_is_enabled(user=user):
+        # Failures are kept until the second step passes too: a right password must not wipe
+        # the count of wrong codes.
+        raise MFARequired(mfa_token=mfa_token_issue(user=user))
+    login_failures_reset(request=request, email=email)
+    return _logged_in(user=user)
+
+
+def user_login_mfa(*, request: HttpRequest, mfa_token: str, code: str) -> dict[str, str]:
+    """The second step of a login with TOTP on: a token pair for a current TOTP code or an
+    unused recovery code (spent by it). A wrong code counts as a failed login of the pair."""
+    user = mfa_token_user(mfa_token=mfa_token)
+    if login_is_locked(request=request, email=user.email):
+        login_failure_record(request=request, email=user.email)
+        raise login_locked_out()
+    if not mfa_code_verify(user=user, code=code):
+        if login_failure_record(request=request, email=user.email):
+            raise login_locked_out()
+        raise ApplicationError(
+            "The code is not correct.", code=AccountsErrorCode.INVALID_CODE, status_code=401
+        )
+    login_failures_reset(request=request, email=user.email)
     return _logged_in(user=user)
 
 
@@ -317,7 +354,7 @@ def user_update(
     return user
 
 
-def _password_confirm(*, user: User, password: str, client_ip: str | None, field: str) -> None:
+def _password_confirm(*, request: HttpRequest, user: User, password: str, field: str) -> None:
     """The signed-in user proves it is them before a grave change. A wrong password counts as a
     failed login: a stolen access token must not become a way to guess the password."""
     if not user.has_usable_password():
@@ -325,20 +362,23 @@ def _password_confirm(*, user: User, password: str, client_ip: str | None, field
             "This account has no password yet: set one through the password reset first.",
             code=AccountsErrorCode.PASSWORD_NOT_SET,
         )
-    if not user.check_password(password):
-        login_failure_record(ip=client_ip, email=user.email)
+    confirmed = authenticate(request=request, email=user.email, password=password)
+    if confirmed is None or confirmed.pk != user.pk:
+        if getattr(request, "axes_locked_out", False):
+            raise login_locked_out()
         message = "The password is not correct."
         raise ApplicationError(
             message, code=AccountsErrorCode.WRONG_PASSWORD, fields={field: [message]}
         )
+    login_failures_reset(request=request, email=user.email)
 
 
 def user_password_change(
-    *, user: User, current_password: str, new_password: str, client_ip: str | None
+    *, request: HttpRequest, user: User, current_password: str, new_password: str
 ) -> dict[str, str]:
     """Sets a new password and ends every login of the user; returns a pair for a new one."""
     _password_confirm(
-        user=user, password=current_password, client_ip=client_ip, field="current_password"
+        request=request, user=user, password=current_password, field="current_password"
     )
     _password_validate(password=new_password, user=user, field="new_password")
     with transaction.atomic():
@@ -361,9 +401,9 @@ def password_reset_request(*, email: str, base_url: str) -> None:
     """
     from accounts.tasks import password_reset_mail_send
 
-    try:
-        password_reset_mail_send.delay(email=email, base_url=base_url)
-    except KombuOperationalError:
+    if not task_enqueue(
+        task=password_reset_mail_send, kwargs={"email": email, "base_url": base_url}
+    ):
         logger.warning("Broker unreachable: the password reset mail is sent in the request.")
         password_reset_mail_deliver(email=email, base_url=base_url)
 
@@ -584,7 +624,7 @@ def user_erase(*, user: User) -> None:
             ) from exc
 
 
-def user_delete(*, user: User, password: str, client_ip: str | None) -> None:
+def user_delete(*, request: HttpRequest, user: User, password: str) -> None:
     """The learner deletes their own account, confirming with their password."""
-    _password_confirm(user=user, password=password, client_ip=client_ip, field="password")
+    _password_confirm(request=request, user=user, password=password, field="password")
     user_erase(user=user)

@@ -1,72 +1,92 @@
-"""Throttles of the account endpoints.
+"""The login policy of every door that checks a password or a second factor, on django-axes.
 
-Failed logins are counted in the cache (Redis in production, so every worker sees the same
-counts), per client address and per email, in windows of one minute. Once either count reaches
-`LOGIN_FAILURES_PER_MINUTE`, logging in from that address or as that email answers 429 until the
-window ends, even with the right password: otherwise the throttle would tell a guesser when it
-had guessed right. Checking a password to confirm an action (deleting the account, changing the
-password) counts the same way, so a stolen access token cannot be used to guess the password.
+axes counts failed attempts per (client address, account) pair in the database (settings,
+"Login throttling and MFA"). Django's `authenticate()` feeds it on its own: `AxesStandaloneBackend`
+refuses a locked pair, and the `user_login_failed` signal records a failure. Steps that check
+something other than a password (a TOTP or recovery code) use the helpers below, so a wrong code
+counts exactly like a wrong password of the same pair.
+
+The answer to a locked pair comes from `lockout_response`, which `AxesMiddleware` puts in place of
+whatever the view answered: the API's error shape under /api/, a page everywhere else.
 """
 
-import hashlib
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
-from django.conf import settings
-from django.core.cache import cache
-from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
+from config.api.errors import ApplicationError
+from config.api.exceptions import error_body, is_api_path
 
-WINDOW_SECONDS = 60
-_PREFIX = "accounts:login-failures"
+LOCKED_OUT_MESSAGE = "Too many failed attempts to sign in; try again later."
 
-
-def client_ip(request: Request) -> str:
-    # DRF's own reading of the client's address: REMOTE_ADDR, or X-Forwarded-For behind the
-    # number of proxies set in REST_FRAMEWORK["NUM_PROXIES"].
-    return BaseThrottle().get_ident(request)
-
-
-def _keys(*, ip: str | None, email: str | None) -> list[str]:
-    keys = []
-    if ip:
-        keys.append(f"{_PREFIX}:ip:{ip}")
-    if email:
-        # Hashed: keys stay short and free of whatever characters an email may hold.
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-        keys.append(f"{_PREFIX}:email:{digest}")
-    return keys
+# Where each door puts the account: the API and allauth pass `email`, Django's own login form
+# `username`, allauth's form posts `login`.
+_USERNAME_KEYS = ("email", "username", "login")
 
 
-def login_failure_record(*, ip: str | None, email: str | None) -> None:
-    for key in _keys(ip=ip, email=email):
-        # add() starts the window; incr() keeps the key's expiry, so the window is fixed.
-        if cache.add(key, 1, timeout=WINDOW_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # the window ended between add() and incr()
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+def client_ip_address(request: HttpRequest) -> str | None:
+    # Never X-Forwarded-For: uvicorn has already resolved trusted proxies into REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR") or None
 
 
-def login_is_throttled(*, ip: str | None, email: str | None) -> bool:
-    limit = settings.LOGIN_FAILURES_PER_MINUTE
-    counts = cache.get_many(_keys(ip=ip, email=email))
-    return any(count >= limit for count in counts.values())
+def login_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The account half of the pair: the email as the user manager matches it (in any case)."""
+    sources = [credentials] if credentials else []
+    sources.append(getattr(request, "POST", None) or {})
+    for source in sources:
+        for key in _USERNAME_KEYS:
+            value = source.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip().lower()
+    return None
 
 
-class LoginFailureThrottle(BaseThrottle):
-    """Refuses a login (or a password confirmation) once too many recent attempts failed.
+def lockout_seconds(request: HttpRequest | None = None) -> int:
+    # Every attempt on a locked pair counts again and restarts the cool-off (axes'
+    # AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so the whole cool-off is exactly what is left.
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 0
 
-    The email is the signed-in user's (confirming with a password), else the one in the body
-    (logging in): an email slipped into a signed-in request must not dodge the user's count.
-    """
 
-    def allow_request(self, request: Request, view) -> bool:
-        if request.user and request.user.is_authenticated:
-            email = request.user.email
-        else:
-            email = request.data.get("email") if isinstance(request.data, dict) else None
-            email = email if isinstance(email, str) else None
-        return not login_is_throttled(ip=client_ip(request), email=email)
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the same answer at every door, only its form differs."""
+    seconds = lockout_seconds(request)
+    if is_api_path(request.path):
+        response = JsonResponse(error_body("throttled", LOCKED_OUT_MESSAGE), status=429)
+    else:
+        context = {"message": LOCKED_OUT_MESSAGE, "minutes": max(1, -(-seconds // 60))}
+        response = render(request, "account/lockout.html", context, status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
-    def wait(self) -> float:
-        return WINDOW_SECONDS
+
+def login_locked_out() -> ApplicationError:
+    # What a service raises; AxesMiddleware answers in its place, with Retry-After.
+    return ApplicationError(LOCKED_OUT_MESSAGE, code="throttled", status_code=429)
+
+
+def _credentials(email: str) -> dict:
+    return {"email": email}
+
+
+def login_is_locked(*, request: HttpRequest, email: str) -> bool:
+    return not AxesProxyHandler.is_allowed(request, _credentials(email))
+
+
+def login_failure_record(*, request: HttpRequest, email: str) -> bool:
+    """Counts a failed attempt of the pair, as `authenticate()` does for a wrong password;
+    returns whether the pair is now locked out."""
+    user_login_failed.send(sender=__name__, credentials=_credentials(email), request=request)
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def login_failures_reset(*, request: HttpRequest, email: str) -> None:
+    """A full login (or a confirmed password) clears the pair's failures, as axes does on
+    Django's `user_logged_in`, which token logins do not send."""
+    AxesProxyHandler.update_request(request)
+    AxesProxyHandler.get_implementation().reset_user_attempts(request, _credentials(email))

@@ -20,6 +20,11 @@ class OncePerInterval(logging.Filter):
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], tuple[float, int]] = {}
 
+    def reset(self) -> None:
+        """Forgets what was seen: the next record of every kind goes through (tests use it)."""
+        with self._lock:
+            self._seen.clear()
+
     def filter(self, record: logging.LogRecord) -> bool:
         key = (record.name, str(record.msg))
         now = time.monotonic()

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
+    "allauth.mfa",
+    "axes",
     "simple_history",
     "django_celery_beat",
     "channels",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a login refused by the lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +142,8 @@ AUTH_USER_MODEL = "accounts.User"
 # Lower(email), and the manager looks users up by email__iexact.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (address, account) pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -167,8 +173,39 @@ SOCIALACCOUNT_PROVIDERS = {
 # the request came to, which accepts the same uid and token.
 PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="")
 
-# Login throttling: failures allowed per minute, per client address and per email.
-LOGIN_FAILURES_PER_MINUTE = env.int("LOGIN_FAILURES_PER_MINUTE", default=5)
+# --- Login throttling and MFA ---------------------------------------------------------------
+# One policy for every door that checks a password or a second factor (the API's token and MFA
+# steps and its password confirmations, allauth's pages, the admin through allauth): django-axes
+# counts failures per (client address, account) pair in the database, so it holds with Redis
+# down. After LOGIN_FAILURE_LIMIT failures the pair is refused, right password or not, until
+# LOGIN_COOLOFF_MINUTES pass without an attempt; a full login resets the pair. Keyed on the pair,
+# a stranger elsewhere can never lock a learner out.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+# REMOTE_ADDR only: uvicorn's --proxy-headers already puts the client's address there from
+# trusted proxies (FORWARDED_ALLOW_IPS); a raw X-Forwarded-For is whatever the client wrote.
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# allauth's own cache-based counter of failed logins would be a second policy: axes is the one.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# allauth.mfa: TOTP with recovery codes, on allauth's pages (/accounts/2fa/) and through the API.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Lingua")
+# Wrong codes on allauth's pages count in the login policy above.
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+}
+# Seconds the mfa_token of a password-checked API login stays good for its second step.
+MFA_LOGIN_TOKEN_SECONDS = env.int("MFA_LOGIN_TOKEN_SECONDS", default=300)
+# Seconds a TOTP set-up started through the API waits for its confirming code.
+MFA_TOTP_SETUP_SECONDS = env.int("MFA_TOTP_SETUP_SECONDS", default=600)
 
 # --- API ------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -8,6 +9,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health, media
 from config.api.exceptions import api_not_found
+
+# The admin signs in through allauth's pages: one login policy (accounts.throttling) and the
+# second factor of staff who turned TOTP on; its own form would check the password alone.
+admin.site.login = secure_admin_login(admin.site.login)
 
 api_v1 = [
     path("", include("accounts.urls")),

@@ -4,6 +4,7 @@ A test marked `postgres` or `redis` is skipped on a bare machine, but in CI (CI=
 service fails the run: CI must never pass by skipping what it exists to check.
 """
 
+import logging
 import os
 
 import pytest
@@ -13,6 +14,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.services import user_token_pair
+from config.log_filters import OncePerInterval
 from tests.accounts.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -38,6 +40,16 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outage_logs():
+    # The once-a-minute outage filters are process-wide: a warning logged by one test would
+    # otherwise be held back in the next.
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        for log_filter in getattr(logger, "filters", ()):
+            if isinstance(log_filter, OncePerInterval):
+                log_filter.reset()
 
 
 @pytest.fixture(autouse=True)

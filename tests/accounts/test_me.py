@@ -251,7 +251,7 @@ def test_deletion_needs_the_password(jwt_client, user):
 
 
 def test_guessing_the_password_through_deletion_is_throttled(jwt_client, user, password, settings):
-    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    settings.AXES_FAILURE_LIMIT = 3
     for n in range(3):
         jwt_client.delete(ME, {"password": f"guess-{n}"})
 
@@ -264,19 +264,42 @@ def test_guessing_the_password_through_deletion_is_throttled(jwt_client, user, p
 def test_an_email_slipped_into_the_body_does_not_dodge_the_users_count(
     jwt_client, user, password, settings
 ):
-    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    settings.AXES_FAILURE_LIMIT = 3
     for n in range(3):
         jwt_client.delete(
             ME,
             {"password": f"guess-{n}", "email": f"decoy{n}@example.com"},
-            REMOTE_ADDR=f"10.9.0.{n}",
+            REMOTE_ADDR="10.9.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
         )
 
     response = jwt_client.delete(
-        ME, {"password": password, "email": "decoy@example.com"}, REMOTE_ADDR="10.9.1.1"
+        ME, {"password": password, "email": "decoy@example.com"}, REMOTE_ADDR="10.9.0.1"
     )
 
     assert_error(response, 429, "throttled")
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_password_confirmations_and_logins_share_one_count(
+    jwt_client, api_client, user, password, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    jwt_client.delete(ME, {"password": "guess-0"}, REMOTE_ADDR="10.9.0.1")
+    jwt_client.post(
+        PASSWORD,
+        {"current_password": "guess-1", "new_password": "a-new-long-passphrase"},
+        REMOTE_ADDR="10.9.0.1",
+    )
+    api_client.post(LOGIN, {"email": user.email, "password": "guess-2"}, REMOTE_ADDR="10.9.0.1")
+
+    response = api_client.post(
+        LOGIN, {"email": user.email, "password": password}, REMOTE_ADDR="10.9.0.1"
+    )
+
+    assert_error(response, 429, "throttled")
+    # Another address is another pair: the learner elsewhere is not locked out.
+    assert jwt_client.delete(ME, {"password": password}, REMOTE_ADDR="10.9.9.9").status_code == 204
 
 
 def test_an_account_without_a_password_cannot_confirm_a_deletion(api_client):
@@ -374,7 +397,7 @@ def test_a_weak_new_password_is_refused(jwt_client, user, password):
 def test_guessing_the_password_through_a_password_change_is_throttled(
     jwt_client, user, password, settings
 ):
-    settings.LOGIN_FAILURES_PER_MINUTE = 3
+    settings.AXES_FAILURE_LIMIT = 3
     for n in range(3):
         jwt_client.post(PASSWORD, {"current_password": f"guess-{n}", "new_password": NEW_PASSWORD})
 

@@ -93,12 +93,12 @@ def test_revoking_sessions_skips_expired_refresh_tokens(user, settings):
     assert not BlacklistedToken.objects.exists()
 
 
-def test_a_login_that_fails_to_record_its_token_leaves_the_last_login_alone(user, password):
+def test_a_login_that_fails_to_record_its_token_leaves_the_last_login_alone(user, password, rf):
     with (
         mock.patch("accounts.services._outstand", side_effect=DatabaseError("down")),
         pytest.raises(DatabaseError),
     ):
-        user_login(email=user.email, password=password, client_ip="10.0.0.1")
+        user_login(request=rf.post("/api/v1/auth/token/"), email=user.email, password=password)
 
     user.refresh_from_db()
     assert user.last_login is None

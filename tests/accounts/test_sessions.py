@@ -196,10 +196,13 @@ def test_refresh_and_logout_work_and_hold_with_the_cache_unreachable(
 
 
 def test_a_password_change_holds_with_the_cache_unreachable(
-    api_client, user, token_pair, password, broken_cache
+    api_client, user, token_pair, password, broken_cache, rf
 ):
     new_pair = user_password_change(
-        user=user, current_password=password, new_password=NEW_PASSWORD, client_ip="10.0.0.1"
+        request=rf.post("/", REMOTE_ADDR="10.0.0.1"),
+        user=user,
+        current_password=password,
+        new_password=NEW_PASSWORD,
     )
 
     assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
