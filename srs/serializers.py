@@ -7,6 +7,7 @@ from srs.models import (
     RETENTION_MIN,
     REVIEWS_PER_DAY_MAX,
     STEP_SECONDS_MAX,
+    STEP_SECONDS_MIN,
     Rating,
     ReviewSettings,
 )
@@ -160,7 +161,7 @@ class ForecastOutputSerializer(serializers.Serializer):
 
 def _steps_field() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=STEP_SECONDS_MAX),
+        child=serializers.IntegerField(min_value=STEP_SECONDS_MIN, max_value=STEP_SECONDS_MAX),
         max_length=LEARNING_STEPS_MAX,
         allow_empty=True,
         help_text="Seconds between steps.",
