@@ -7,6 +7,7 @@ no Sort node is then what the planner picks by cost, as it would on a real datab
 """
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 
 from courses.models import Word
 from gamification.models import LearnerStats, XpEvent
+from srs import services
 from srs.models import ReviewCard, ReviewLog, ReviewSettings
 from srs.selectors import due_cards_qs
 from tests.accounts.factories import UserFactory
@@ -111,6 +113,20 @@ def test_two_answers_racing_for_one_card_review_it_once():
     assert ReviewCard.objects.get(pk=card.pk).reps == 1
 
 
+@pytest.fixture
+def slow_reviews(monkeypatch):
+    """Each answer holds its transaction open a moment after it logs the review, so the others
+    run into it (or, without a lock, count the day's reviews before it commits)."""
+    review = services._review
+
+    def slow_review(*args, **kwargs):
+        log = review(*args, **kwargs)
+        time.sleep(0.3)
+        return log
+
+    monkeypatch.setattr(services, "_review", slow_review)
+
+
 def _answer_all_at_once(learner, cards, body_for):
     """Posts an answer to each card from its own thread, all released together; the statuses."""
     barrier = threading.Barrier(len(cards))
@@ -137,7 +153,7 @@ def _answer_all_at_once(learner, cards, body_for):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_answers_to_different_cards_never_pass_the_days_last_review():
+def test_concurrent_answers_to_different_cards_never_pass_the_days_last_review(slow_reviews):
     learner = UserFactory()
     ReviewSettings.objects.create(user=learner, max_reviews_per_day=3, new_cards_per_day=3)
     ReviewCardFactory(user=learner, seen=True, due=timezone.now() - timedelta(hours=1))
@@ -153,7 +169,7 @@ def test_concurrent_answers_to_different_cards_never_pass_the_days_last_review()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_right_answers_never_pass_the_review_xp_cap(settings):
+def test_concurrent_right_answers_never_pass_the_review_xp_cap(settings, slow_reviews):
     settings.SRS_REVIEW_XP_DAILY_CAP = 2
     learner = UserFactory()
     cards = ReviewCardFactory.create_batch(
