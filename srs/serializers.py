@@ -134,7 +134,10 @@ class AnswerOutputSerializer(serializers.Serializer):
     due = serializers.DateTimeField(source="card.due", help_text="When the card is due next.")
     feedback = serializers.CharField(allow_blank=True)
     solution = serializers.CharField()
-    xp_earned = serializers.IntegerField()
+    xp_earned = serializers.IntegerField(
+        help_text="Review XP: only for an answer graded right (never for a rating), and 0 once "
+        "the learner's review XP for their local day reached its cap."
+    )
     card = CardOutputSerializer()
     word = WordOutputSerializer(source="card.word")
 
