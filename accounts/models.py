@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import DisplayTextField
 from accounts.validators import validate_timezone
 
 
@@ -46,7 +47,7 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), max_length=254)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    display_name = DisplayTextField(_("display name"), max_length=80, blank=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )

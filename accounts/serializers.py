@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import DailyGoal, User
-from accounts.validators import validate_timezone
+from accounts.validators import validate_display_text, validate_timezone
 
 # --- Input -------------------------------------------------------------------------------------
 
@@ -11,7 +11,7 @@ from accounts.validators import validate_timezone
 class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
-    display_name = serializers.CharField(max_length=80)
+    display_name = serializers.CharField(max_length=80, validators=[validate_display_text])
     timezone = serializers.CharField(
         max_length=64, required=False, default="UTC", validators=[validate_timezone]
     )
@@ -28,7 +28,9 @@ class RefreshInputSerializer(serializers.Serializer):
 
 
 class MeUpdateInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=80, required=False)
+    display_name = serializers.CharField(
+        max_length=80, required=False, validators=[validate_display_text]
+    )
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
     daily_goal_xp = serializers.ChoiceField(choices=DailyGoal.choices, required=False)
 

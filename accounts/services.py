@@ -51,6 +51,7 @@ from accounts.throttling import (
     login_locked_out,
 )
 from accounts.tokens import SID_CLAIM, SessionRefreshToken
+from accounts.validators import normalize_display_text, validate_display_text
 from config.api.errors import ApplicationError, Conflict
 from config.background import task_enqueue
 
@@ -483,9 +484,15 @@ def user_password_reset_confirm(*, uid: str, token: str, password: str) -> None:
 def _social_display_name(sociallogin: SocialLogin, email: str) -> str:
     data = sociallogin.account.extra_data or {}
     name = data.get("name") or data.get("given_name") or data.get("first_name")
-    if not isinstance(name, str) or not name.strip():
-        name = email.split("@", 1)[0]
-    return name.strip()[: User._meta.get_field("display_name").max_length]
+    max_length = User._meta.get_field("display_name").max_length
+    name = normalize_display_text(name)[:max_length] if isinstance(name, str) else ""
+    try:
+        validate_display_text(name)
+    except DjangoValidationError:
+        # A provider's name the check refuses is no reason to refuse the login: the learner
+        # can choose another name in their profile.
+        name = email.split("@", 1)[0][:max_length]
+    return name
 
 
 def _lock_out_unverified_owner(*, user: User, email: str) -> None:

@@ -390,3 +390,6 @@ HEARTS_REFILL_MINUTES = env.int("HEARTS_REFILL_MINUTES", default=240)
 SRS_EASY_MS = env.int("SRS_EASY_MS", default=3000)
 SRS_SLOW_MS = env.int("SRS_SLOW_MS", default=15000)
 SRS_PUSH_BACKEND = env.str("SRS_PUSH_BACKEND", default="srs.notifications.log_push")
+# Review XP a learner can earn on one local day: one XP per review answered right, up to the cap,
+# so that XP (and the leagues built on it) cannot be farmed by answering all day. 0: none.
+SRS_REVIEW_XP_DAILY_CAP = env.int("SRS_REVIEW_XP_DAILY_CAP", default=50)

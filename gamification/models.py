@@ -46,7 +46,13 @@ class XpEvent(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="gamification_xpevent_amount"),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="gamif_xpevent_user_time")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="gamif_xpevent_user_time"),
+            # A capped source's XP of one local day is summed on every award (award_xp).
+            models.Index(
+                fields=["user", "source", "local_date"], name="gamif_xpevent_user_src_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: +{self.amount} XP ({self.source} {self.source_id})"

@@ -11,7 +11,7 @@ here too, so a caller finds the whole interface in one module.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from config.api.errors import Conflict, Forbidden
@@ -96,6 +96,22 @@ def _add_to_counters(model: type[models.Model], *, filters: dict, **amounts: int
 # --- XP ----------------------------------------------------------------------------------------
 
 
+def _capped_amount(*, user, source: XpSource, day, amount: int, daily_cap: int) -> int:
+    """What is left of the day's cap for `source`, at most `amount`. Locks the learner's row of
+    the day first, so that concurrent awards sum the day's XP one after the other: a
+    read-then-write without the lock would let two awards both take the cap's last point."""
+    if daily_cap == 0:
+        return 0
+    DailyXp.objects.select_for_update().get_or_create(user=user, date=day, defaults={"xp": 0})
+    earned = (
+        XpEvent.objects.filter(user=user, source=source, local_date=day).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    return max(0, min(amount, daily_cap - earned))
+
+
 def award_xp(
     *,
     user,
@@ -103,12 +119,20 @@ def award_xp(
     source: str,
     source_id: str | int,
     at: datetime | None = None,
+    daily_cap: int | None = None,
 ) -> XpEvent | None:
-    """The one door for XP. Returns the new ledger row, or None when this award was already made.
+    """The one door for XP. Returns the new ledger row, or None when this award was already made
+    or the source's daily cap leaves nothing of it.
 
     The ledger row, the learner's local day total and the learner's total change together.
+    `daily_cap` bounds the XP from this `source` on the learner's local day of `at`: an award is
+    cut to what is left of the cap (an XP farm, say answering reviews all day, earns no more).
     """
     amount = _positive_int(amount, "amount")
+    if daily_cap is not None and (
+        isinstance(daily_cap, bool) or not isinstance(daily_cap, int) or daily_cap < 0
+    ):
+        raise ValueError(f"daily_cap must be a whole number from 0, got {daily_cap!r}.")
     try:
         source = XpSource(source)
     except ValueError:
@@ -120,6 +144,12 @@ def award_xp(
     day = local_date(user=user, at=at)
 
     with transaction.atomic():
+        if daily_cap is not None:
+            amount = _capped_amount(
+                user=user, source=source, day=day, amount=amount, daily_cap=daily_cap
+            )
+            if not amount:
+                return None
         try:
             # The savepoint keeps the caller's transaction usable after a refused duplicate.
             with transaction.atomic():

@@ -16,3 +16,16 @@ def rating_thresholds_check(app_configs=None, **kwargs) -> list[Error]:
             id="srs.E001",
         )
     ]
+
+
+@register()
+def review_xp_cap_check(app_configs=None, **kwargs) -> list[Error]:
+    cap = settings.SRS_REVIEW_XP_DAILY_CAP
+    if isinstance(cap, int) and cap >= 0:
+        return []
+    return [
+        Error(
+            f"SRS_REVIEW_XP_DAILY_CAP ({cap!r}) must be a whole number of XP from 0.",
+            id="srs.E002",
+        )
+    ]

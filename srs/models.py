@@ -18,6 +18,8 @@ RETENTION_MAX = 0.99
 NEW_CARDS_PER_DAY_MAX = 500
 REVIEWS_PER_DAY_MAX = 1000
 LEARNING_STEPS_MAX = 10
+# A learning step under a minute is no spacing at all: the card would come straight back.
+STEP_SECONDS_MIN = 60
 STEP_SECONDS_MAX = 24 * 60 * 60
 
 

@@ -7,6 +7,7 @@ from srs.models import (
     RETENTION_MIN,
     REVIEWS_PER_DAY_MAX,
     STEP_SECONDS_MAX,
+    STEP_SECONDS_MIN,
     Rating,
     ReviewSettings,
 )
@@ -133,7 +134,10 @@ class AnswerOutputSerializer(serializers.Serializer):
     due = serializers.DateTimeField(source="card.due", help_text="When the card is due next.")
     feedback = serializers.CharField(allow_blank=True)
     solution = serializers.CharField()
-    xp_earned = serializers.IntegerField()
+    xp_earned = serializers.IntegerField(
+        help_text="Review XP: only for an answer graded right (never for a rating), and 0 once "
+        "the learner's review XP for their local day reached its cap."
+    )
     card = CardOutputSerializer()
     word = WordOutputSerializer(source="card.word")
 
@@ -160,7 +164,7 @@ class ForecastOutputSerializer(serializers.Serializer):
 
 def _steps_field() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=STEP_SECONDS_MAX),
+        child=serializers.IntegerField(min_value=STEP_SECONDS_MIN, max_value=STEP_SECONDS_MAX),
         max_length=LEARNING_STEPS_MAX,
         allow_empty=True,
         help_text="Seconds between steps.",

@@ -31,6 +31,7 @@ from srs.models import (
     RETENTION_MIN,
     REVIEWS_PER_DAY_MAX,
     STEP_SECONDS_MAX,
+    STEP_SECONDS_MIN,
     CardState,
     DailyReviewSession,
     Rating,
@@ -39,7 +40,13 @@ from srs.models import (
     ReviewSettings,
 )
 from srs.scheduling import check_parameters, fsrs_review
-from srs.selectors import due_queue, local_day, morning_learner_batches, review_settings_get
+from srs.selectors import (
+    due_queue,
+    local_day,
+    morning_learner_batches,
+    review_settings_get,
+    reviews_done_today,
+)
 
 __all__ = [
     "REVIEW_XP",
@@ -109,9 +116,10 @@ def _review(
     duration_ms: int | None,
     exercise_type: str = "",
     correct: bool | None = None,
+    settings: ReviewSettings | None = None,
 ) -> ReviewLog:
     """Schedules a card already locked by the caller's transaction and logs the review."""
-    settings = review_settings_get(user=card.user_id)
+    settings = settings or review_settings_get(user=card.user_id)
     before_state, before_due, was_new = card.state, card.due, card.last_review is None
     reviewed = fsrs_review(
         settings=settings,
@@ -203,6 +211,26 @@ class ReviewOutcome:
     xp_earned: int
 
 
+def _daily_limits_check(*, user, card: ReviewCard, settings: ReviewSettings, now: datetime):
+    """The day's limits bind answers as they bind `GET reviews/due/` (`selectors.due_queue`):
+    reviews of the learner's local day, whatever the card, stop at `max_reviews_per_day`, and a
+    card's first review also needs one of the day's `new_cards_per_day`. The order of the due
+    cards is the queue's advice, not a rule: any due card may be answered while the day has room.
+    """
+    done = reviews_done_today(user=user, now=now)
+    if done.total >= settings.max_reviews_per_day:
+        raise Conflict(
+            f"You have done today's {settings.max_reviews_per_day} reviews; come back tomorrow.",
+            code=ErrorCode.REVIEW_LIMIT_REACHED,
+        )
+    if card.last_review is None and done.new >= settings.new_cards_per_day:
+        raise Conflict(
+            f"You have started today's {settings.new_cards_per_day} new cards; this one waits "
+            "until tomorrow.",
+            code=ErrorCode.NEW_CARD_LIMIT_REACHED,
+        )
+
+
 def card_answer(
     *,
     user,
@@ -216,7 +244,12 @@ def card_answer(
     the card, logs the review, awards review XP: all of it or nothing.
 
     Refused: a card that is not the learner's (404 `card_not_found`), suspended or not yet due
-    (409), an answer of the wrong shape (400 `invalid_answer`).
+    (409), past the day's limits (409 `review_limit_reached`, `new_card_limit_reached`), an
+    answer of the wrong shape (400 `invalid_answer`).
+
+    Review XP (REVIEW_XP) is paid only for an answer graded right, up to
+    SRS_REVIEW_XP_DAILY_CAP on the learner's local day: a self-rating proves nothing, so it
+    schedules the card but earns nothing, and XP cannot be farmed.
     """
     now = _aware(now)
     if (answer is None) == (rating is None):
@@ -224,6 +257,15 @@ def card_answer(
     if rating is not None:
         rating = _rating(rating)
     with transaction.atomic():
+        # The learner's row is the lock of their day's count: two answers to different cards
+        # would otherwise both count the same reviews and both take the day's last one.
+        # NO KEY: rows referring to the learner (logs, XP) can still be inserted meanwhile.
+        list(
+            get_user_model()
+            .objects.select_for_update(no_key=True)
+            .filter(pk=user.pk)
+            .values_list("pk", flat=True)
+        )
         card = (
             ReviewCard.objects.select_for_update(of=("self",))
             .select_related("word")
@@ -238,6 +280,8 @@ def card_answer(
             raise Conflict(
                 f"This card is not due until {card.due.isoformat()}.", code=ErrorCode.CARD_NOT_DUE
             )
+        settings = review_settings_get(user=user)
+        _daily_limits_check(user=user, card=card, settings=settings, now=now)
         word = card.word
         kind = exercises.review_kind(card, word)
         correct: bool | None = None
@@ -264,10 +308,18 @@ def card_answer(
             duration_ms=duration_ms,
             exercise_type=kind,
             correct=correct,
+            settings=settings,
         )
-        event = award_xp(
-            user=user, amount=REVIEW_XP, source=XpSource.REVIEW, source_id=log.pk, at=now
-        )
+        event = None
+        if correct:
+            event = award_xp(
+                user=user,
+                amount=REVIEW_XP,
+                source=XpSource.REVIEW,
+                source_id=log.pk,
+                at=now,
+                daily_cap=django_settings.SRS_REVIEW_XP_DAILY_CAP,
+            )
         review_done_record(user=user, at=now)
     return ReviewOutcome(
         card=card,
@@ -301,10 +353,14 @@ def _steps_problems(steps) -> list[str]:
     if not isinstance(steps, list) or len(steps) > LEARNING_STEPS_MAX:
         return [f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds."]
     if any(
-        isinstance(s, bool) or not isinstance(s, int) or not 1 <= s <= STEP_SECONDS_MAX
+        isinstance(s, bool)
+        or not isinstance(s, int)
+        or not STEP_SECONDS_MIN <= s <= STEP_SECONDS_MAX
         for s in steps
     ):
-        return [f"Each step is a whole number of seconds from 1 to {STEP_SECONDS_MAX}."]
+        return [
+            f"Each step is a whole number of seconds from {STEP_SECONDS_MIN} to {STEP_SECONDS_MAX}."
+        ]
     return []
 
 

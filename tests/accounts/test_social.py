@@ -293,3 +293,21 @@ def test_social_login_is_throttled_per_address_before_the_provider_is_asked(
 
     assert_error(response, 429, "throttled")
     assert verify.call_count == 2
+
+
+@pytest.mark.parametrize("name", ["Ana\u202eoB", "\u3164", "An\u200ba"])
+def test_a_provider_name_the_check_refuses_gives_way_to_the_email_and_the_login_goes_on(
+    api_client, google_says, name
+):
+    with google_says(google_identity(name=name)):
+        response = api_client.post(GOOGLE, {"id_token": "google-id-token"})
+
+    assert response.status_code == 200
+    assert User.objects.get(email="ana@gmail.com").display_name == "ana"
+
+
+def test_a_provider_name_is_stored_composed(api_client, google_says):
+    with google_says(google_identity(name="Ana Go\u0301mez")):
+        api_client.post(GOOGLE, {"id_token": "google-id-token"})
+
+    assert User.objects.get(email="ana@gmail.com").display_name == "Ana Gómez"

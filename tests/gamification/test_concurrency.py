@@ -75,6 +75,38 @@ def test_two_concurrent_first_awards_of_a_day_both_count():
     assert LearnerStats.objects.get(user=user).total_xp == 25
 
 
+def test_concurrent_capped_awards_never_pass_the_daily_cap():
+    user = UserFactory()
+    award_xp(user=user, amount=4, source="review", source_id=0, at=NOW, daily_cap=5)
+
+    results = race(
+        *(
+            lambda n=n: award_xp(
+                user=user, amount=1, source="review", source_id=n, at=NOW, daily_cap=5
+            )
+            for n in range(1, 5)
+        )
+    )
+
+    assert sum(isinstance(result, XpEvent) for result in results) == 1
+    assert results.count(None) == 3
+    assert sum(XpEvent.objects.filter(user=user).values_list("amount", flat=True)) == 5
+    assert DailyXp.objects.get(user=user).xp == 5
+    assert LearnerStats.objects.get(user=user).total_xp == 5
+
+
+def test_concurrent_first_capped_awards_of_a_day_share_the_cap():
+    user = UserFactory()
+
+    results = race(
+        lambda: award_xp(user=user, amount=3, source="review", source_id=1, at=NOW, daily_cap=4),
+        lambda: award_xp(user=user, amount=3, source="review", source_id=2, at=NOW, daily_cap=4),
+    )
+
+    assert sorted(result.amount for result in results) == [1, 3]
+    assert DailyXp.objects.get(user=user).xp == 4
+
+
 def test_two_concurrent_heart_losses_from_one_heart_leave_zero_and_one_is_refused():
     user = UserFactory()
     Hearts.objects.create(user=user, count=1, refill_anchor=NOW)

@@ -181,3 +181,46 @@ def test_award_xp_accepts_the_source_as_its_plain_string(user):
     assert (
         award_xp(user=user, amount=10, source="practice", source_id=1, at=NOON).source == "practice"
     )
+
+
+# --- Daily cap of a source ---------------------------------------------------------------------
+
+
+def test_a_daily_cap_cuts_the_award_to_what_is_left_then_awards_nothing(user):
+    def review(source_id, amount):
+        return award_xp(
+            user=user, amount=amount, source="review", source_id=source_id, at=NOON, daily_cap=7
+        )
+
+    first, cut, nothing = review(1, 5), review(2, 5), review(3, 1)
+
+    assert (first.amount, cut.amount, nothing) == (5, 2, None)
+    assert XpEvent.objects.filter(user=user).count() == 2
+    assert DailyXp.objects.get(user=user).xp == 7
+    assert LearnerStats.objects.get(user=user).total_xp == 7
+
+
+def test_a_daily_cap_counts_only_its_source_and_its_learners_local_day(user):
+    award_xp(user=user, amount=50, source="lesson", source_id=1, at=NOON)
+    award_xp(user=UserFactory(), amount=9, source="review", source_id=1, at=NOON)
+    award_xp(user=user, amount=9, source="review", source_id=2, at=NOON, daily_cap=9)
+    next_day = datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
+
+    assert award_xp(user=user, amount=1, source="review", source_id=3, at=NOON, daily_cap=9) is None
+    assert (
+        award_xp(user=user, amount=1, source="review", source_id=4, at=next_day, daily_cap=9).amount
+        == 1
+    )
+    assert LearnerStats.objects.get(user=user).total_xp == 60
+
+
+def test_a_daily_cap_of_zero_awards_nothing_and_writes_nothing(user):
+    assert award_xp(user=user, amount=1, source="review", source_id=1, at=NOON, daily_cap=0) is None
+    assert not DailyXp.objects.exists()
+    assert not XpEvent.objects.exists()
+
+
+@pytest.mark.parametrize("cap", [-1, True, 2.5, "5"])
+def test_award_xp_refuses_a_daily_cap_that_is_not_a_whole_number_from_zero(user, cap):
+    with pytest.raises(ValueError):
+        award_xp(user=user, amount=1, source="review", source_id=1, at=NOON, daily_cap=cap)

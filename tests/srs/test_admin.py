@@ -92,3 +92,41 @@ def test_logs_cannot_be_added_changed_or_deleted(admin_client):
     assert posted.status_code == 403
     assert deleted.status_code == 403
     assert ReviewLog.objects.get(pk=log.pk).rating == 3
+
+
+def _settings_form(settings, learning_steps: str) -> dict:
+    return {
+        "user": settings.user_id,
+        "desired_retention": 0.9,
+        "new_cards_per_day": 20,
+        "max_reviews_per_day": 200,
+        "learning_steps": learning_steps,
+        "relearning_steps": "[600]",
+        "maximum_interval": 36500,
+        "parameters": "null",
+        "reminders_enabled": "on",
+        "reminder_hour": 8,
+    }
+
+
+def test_the_settings_admin_refuses_learning_steps_under_a_minute(admin_client):
+    settings = ReviewSettingsFactory()
+    url = reverse("admin:srs_reviewsettings_change", args=[settings.pk])
+
+    response = admin_client.post(url, _settings_form(settings, "[1, 600]"))
+
+    assert response.status_code == 200
+    assert "learning_steps" in response.context["adminform"].form.errors
+    settings.refresh_from_db()
+    assert settings.learning_steps == [60, 600]
+
+
+def test_the_settings_admin_saves_valid_settings(admin_client):
+    settings = ReviewSettingsFactory()
+    url = reverse("admin:srs_reviewsettings_change", args=[settings.pk])
+
+    response = admin_client.post(url, _settings_form(settings, "[60, 120]"))
+
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert settings.learning_steps == [60, 120]

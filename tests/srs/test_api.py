@@ -248,12 +248,12 @@ def test_settings_are_the_defaults_until_changed_and_reading_creates_no_row(auth
 def test_patching_settings_changes_only_what_is_sent(auth_client, user):
     response = auth_client.patch(
         SETTINGS_URL,
-        {"desired_retention": 0.85, "learning_steps": [30, 300], "reminders_enabled": False},
+        {"desired_retention": 0.85, "learning_steps": [60, 300], "reminders_enabled": False},
     )
 
     assert response.status_code == 200
     settings = ReviewSettings.objects.get(user=user)
-    assert (settings.desired_retention, settings.learning_steps) == (0.85, [30, 300])
+    assert (settings.desired_retention, settings.learning_steps) == (0.85, [60, 300])
     assert (settings.reminders_enabled, settings.new_cards_per_day) == (False, 20)
     assert response.json()["desired_retention"] == 0.85
 
@@ -267,6 +267,8 @@ def test_patching_settings_changes_only_what_is_sent(auth_client, user):
         ({"max_reviews_per_day": 0}, "max_reviews_per_day"),
         ({"new_cards_per_day": 50, "max_reviews_per_day": 40}, "new_cards_per_day"),
         ({"learning_steps": [60, 0]}, "learning_steps"),
+        ({"learning_steps": [59, 600]}, "learning_steps"),
+        ({"relearning_steps": [1]}, "relearning_steps"),
         ({"relearning_steps": "600"}, "relearning_steps"),
         ({"reminder_hour": 24}, "reminder_hour"),
         ({"parameters": [1.0, 2.0]}, "parameters"),

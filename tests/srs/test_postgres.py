@@ -7,6 +7,7 @@ no Sort node is then what the planner picks by cost, as it would on a real datab
 """
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,12 +16,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from courses.models import Word
-from gamification.models import XpEvent
-from srs.models import ReviewCard, ReviewLog
+from gamification.models import LearnerStats, XpEvent
+from srs import services
+from srs.models import ReviewCard, ReviewLog, ReviewSettings
 from srs.selectors import due_cards_qs
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CourseFactory
-from tests.srs.factories import ReviewCardFactory
+from tests.srs.conftest import right_answer
+from tests.srs.factories import ReviewCardFactory, ReviewLogFactory
 
 pytestmark = pytest.mark.postgres
 
@@ -84,6 +87,7 @@ def test_both_due_queries_are_index_scans_in_due_order_without_a_sort():
 def test_two_answers_racing_for_one_card_review_it_once():
     learner = UserFactory()
     card = ReviewCardFactory(user=learner, due=timezone.now() - timedelta(minutes=5))
+    body = {"answer": right_answer(card)}
     barrier = threading.Barrier(2)
     statuses = []
 
@@ -92,9 +96,8 @@ def test_two_answers_racing_for_one_card_review_it_once():
             client = APIClient()
             client.force_authenticate(user=learner)
             barrier.wait()
-            statuses.append(
-                client.post(f"/api/v1/reviews/{card.pk}/answer/", {"rating": 4}).status_code
-            )
+            url = f"/api/v1/reviews/{card.pk}/answer/"
+            statuses.append(client.post(url, body, format="json").status_code)
         finally:
             connections.close_all()
 
@@ -108,3 +111,74 @@ def test_two_answers_racing_for_one_card_review_it_once():
     assert ReviewLog.objects.filter(card=card).count() == 1
     assert XpEvent.objects.filter(user=learner).count() == 1
     assert ReviewCard.objects.get(pk=card.pk).reps == 1
+
+
+@pytest.fixture
+def slow_reviews(monkeypatch):
+    """Each answer holds its transaction open a moment after it logs the review, so the others
+    run into it (or, without a lock, count the day's reviews before it commits)."""
+    review = services._review
+
+    def slow_review(*args, **kwargs):
+        log = review(*args, **kwargs)
+        time.sleep(0.3)
+        return log
+
+    monkeypatch.setattr(services, "_review", slow_review)
+
+
+def _answer_all_at_once(learner, cards, body_for):
+    """Posts an answer to each card from its own thread, all released together; the statuses."""
+    barrier = threading.Barrier(len(cards))
+    statuses = []
+
+    def answer(card):
+        try:
+            client = APIClient()
+            client.force_authenticate(user=learner)
+            body = body_for(card)
+            barrier.wait()
+            url = f"/api/v1/reviews/{card.pk}/answer/"
+            statuses.append(client.post(url, body, format="json").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=answer, args=(card,)) for card in cards]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_answers_to_different_cards_never_pass_the_days_last_review(slow_reviews):
+    learner = UserFactory()
+    ReviewSettings.objects.create(user=learner, max_reviews_per_day=3, new_cards_per_day=3)
+    ReviewCardFactory(user=learner, seen=True, due=timezone.now() - timedelta(hours=1))
+    cards = ReviewCardFactory.create_batch(
+        5, user=learner, seen=True, due=timezone.now() - timedelta(hours=1)
+    )
+    ReviewLogFactory.create_batch(2, card=cards[0], reviewed_at=timezone.now())
+
+    statuses = _answer_all_at_once(learner, cards[1:], lambda card: {"rating": 3})
+
+    assert sorted(statuses) == [200, 409, 409, 409]
+    assert ReviewLog.objects.filter(user=learner).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_right_answers_never_pass_the_review_xp_cap(settings, slow_reviews):
+    settings.SRS_REVIEW_XP_DAILY_CAP = 2
+    learner = UserFactory()
+    cards = ReviewCardFactory.create_batch(
+        5, user=learner, seen=True, due=timezone.now() - timedelta(hours=1)
+    )
+
+    statuses = _answer_all_at_once(learner, cards, lambda card: {"answer": right_answer(card)})
+
+    assert statuses == [200] * 5
+    assert ReviewLog.objects.filter(user=learner, correct=True).count() == 5
+    assert sum(XpEvent.objects.filter(user=learner).values_list("amount", flat=True)) == 2
+    assert LearnerStats.objects.get(user=learner).total_xp == 2
