@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from courses.management.commands import setup_demo
-from courses.models import Course, CourseStatus
+from courses.models import Course, CourseStatus, Lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,37 @@ def test_running_again_keeps_the_published_version(debug_on, run):
     run()
     out = run()
 
-    assert "nothing changed" in out
+    assert "Demo content: the course es-from-en is already here, left as it is" in out
     assert Course.objects.get().version == 1
+
+
+def test_running_again_keeps_an_editors_change_to_the_demo_course(debug_on, run):
+    run()
+    lesson = Lesson.objects.order_by("pk").first()
+    original_title = lesson.title
+    lesson.title = "Hola, edited by an editor"
+    lesson.save()
+
+    run()
+
+    lesson.refresh_from_db()
+    assert lesson.title == "Hola, edited by an editor"
+    assert original_title != lesson.title
+
+
+def test_reset_course_imports_the_pack_again_over_the_edits(debug_on, run):
+    run()
+    lesson = Lesson.objects.order_by("pk").first()
+    original_title = lesson.title
+    lesson.title = "Hola, edited by an editor"
+    lesson.save()
+
+    out = run("--reset-course")
+
+    assert "Demo content: re-imported and published" in out
+    lesson.refresh_from_db()
+    assert lesson.title == original_title
+    assert Course.objects.get().status == CourseStatus.PUBLISHED
 
 
 def test_the_demo_pack_is_where_the_content_engineer_puts_it(settings):

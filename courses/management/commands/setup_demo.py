@@ -1,9 +1,11 @@
 """Demo accounts and demo content for a local try-out: `python manage.py setup_demo`.
 
 Running it again changes nothing: the accounts are matched by email and put back to the state
-below (password included, so the printed passwords always work), and the course pack importer
-leaves an unchanged course as it is. The passwords are public, so the command refuses to run
-with DEBUG off unless told `--force`.
+below (password included, so the printed passwords always work). The demo course is imported
+only when no course has its slug yet: `make run` runs this command every time, and must never
+undo what an editor changed in the admin since. `--reset-course` imports the pack again over
+those edits. The passwords are public, so the command refuses to run with DEBUG off unless told
+`--force`.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from courses.models import Course
+from courses.packs import PackError, pack_load_path
 
 DEMO_PACK = Path(settings.BASE_DIR) / "courses" / "demo" / "es-from-en" / "pack.json"
 
@@ -82,13 +87,30 @@ def demo_account_ensure(*, account: DemoAccount):
     return user
 
 
-def demo_content_import(*, pack: Path | None = None) -> str:
-    """Import and publish the demo course pack when there is one; say what happened."""
+def _pack_course_slug(pack: Path) -> str | None:
+    try:
+        course = pack_load_path(pack).pack.get("course")
+    except (PackError, AttributeError):
+        # import_course reports what is wrong with the pack, in full.
+        return None
+    slug = course.get("slug") if isinstance(course, dict) else None
+    return slug if isinstance(slug, str) else None
+
+
+def demo_content_import(*, pack: Path | None = None, reset: bool = False) -> str:
+    """Import and publish the demo course pack when its course is absent, or when told to reset
+    it; say what happened."""
     pack = pack or DEMO_PACK
     if not pack.is_file():
         return f"skipped: {pack} does not exist"
+    slug = _pack_course_slug(pack)
+    if not reset and slug and Course.objects.filter(slug=slug).exists():
+        return (
+            f"the course {slug} is already here, left as it is "
+            "(`make demo-reset` imports the pack again over any edits)"
+        )
     call_command("import_course", str(pack), "--publish")
-    return f"imported and published {pack}"
+    return f"{'re-imported' if reset else 'imported'} and published {pack}"
 
 
 class Command(BaseCommand):
@@ -101,8 +123,20 @@ class Command(BaseCommand):
             help="Run even with DEBUG off. The demo passwords are public: never on a real server.",
         )
         parser.add_argument("--no-content", action="store_true", help="Create the accounts only.")
+        parser.add_argument(
+            "--reset-course",
+            action="store_true",
+            help="Import the demo pack again even if its course is here, over any edits to it.",
+        )
 
-    def handle(self, *args, force: bool = False, no_content: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        force: bool = False,
+        no_content: bool = False,
+        reset_course: bool = False,
+        **options,
+    ):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "setup_demo creates accounts with public passwords; it runs only with DEBUG on "
@@ -112,7 +146,7 @@ class Command(BaseCommand):
             for account in DEMO_ACCOUNTS:
                 demo_account_ensure(account=account)
 
-        content = "skipped: --no-content" if no_content else demo_content_import()
+        content = "skipped: --no-content" if no_content else demo_content_import(reset=reset_course)
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (demo passwords: local use only):"))
         self.stdout.write(f"  {'role':<8} {'email':<22} password")
