@@ -15,14 +15,16 @@ STAMP := $(VENV)/.requirements.stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-CELERY_WORKER := $(BIN)/celery -A config worker -B \
+# --quiet: no banner; the worker still logs that it is ready, and each task.
+CELERY_WORKER := $(BIN)/celery -A config --quiet worker -B \
 	--scheduler django_celery_beat.schedulers:DatabaseScheduler \
 	--pool=solo --loglevel=INFO
 
-.PHONY: help venv run test lint fmt clean
+.PHONY: help venv run demo-reset test lint fmt clean
 
 help:
 	@echo "make run    set up and serve http://$(HOST):$(PORT) (HTTP + WebSockets) with a worker and beat"
+	@echo "make demo-reset  import the demo course again, over any edits made to it"
 	@echo "make test   set up and run the test suite (PYTEST_ARGS=... to pass options to pytest)"
 	@echo "make lint   ruff check + ruff format --check"
 	@echo "make fmt    ruff format + ruff check --fix"
@@ -33,7 +35,15 @@ $(STAMP): requirements.txt
 		echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; \
 		$(PYTHON) -m venv $(VENV); \
 	}
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# Progress on one line that counts the packages as pip reaches them, rather than pip's
+	@# hundreds of lines or a silent minute; pip's warnings and errors (stderr) pass through.
+	@echo "Installing requirements.txt into $(VENV) (the first time takes a minute or two)"
+	@set -o pipefail; \
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt \
+		| awk '/^Collecting / { name = $$2 } /^Requirement already satisfied: / { name = $$4 } \
+			name != "" { n++; printf "\r  %3d packages  %-60.60s", n, name; name = ""; fflush() } \
+			/^Installing collected packages/ { printf "\r  %3d packages  %-60s", n, "installing..."; fflush() } \
+			END { printf "\r  %3d packages  %-60s\n", n, "ready" }'
 	@touch $@
 
 venv: $(STAMP)
@@ -45,14 +55,22 @@ run: $(STAMP)
 	@mkdir -p var/broker var/broker-processed var/broker-control
 	@export DEBUG=true; \
 	set -e; \
-	$(BIN)/python manage.py migrate --noinput; \
+	echo "Migrating the database"; \
+	$(BIN)/python manage.py migrate --noinput --verbosity 0; \
 	$(BIN)/python manage.py setup_demo; \
 	$(CELERY_WORKER) & \
 	worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo "Serving http://$(HOST):$(PORT)  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops)"; \
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+# setup_demo leaves a demo course that is already there alone (an editor may have changed it).
+demo-reset: $(STAMP)
+	@export DEBUG=true; \
+	set -e; \
+	$(BIN)/python manage.py migrate --noinput --verbosity 0; \
+	$(BIN)/python manage.py setup_demo --reset-course
 
 test: $(STAMP)
 	@$(BIN)/pytest $(PYTEST_ARGS)

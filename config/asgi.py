@@ -6,8 +6,16 @@ clients send no Origin at all).
 """
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
+
+# Files (static ones through WhiteNoise, media through config/media.py) are served with a sync
+# iterator, which Django's ASGI handler then reads in a thread: correct, and fine for files this
+# size, but Django warns at each process's first file, which reads like an error to a newcomer.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -1,7 +1,9 @@
-"""Request ids: one per request, on every response and every log line written while serving it."""
+"""Request ids: one per request, on every response and every log line written while serving it;
+and the one access line per request, which carries it."""
 
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -10,6 +12,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+# In place of uvicorn's access log (silenced in settings.LOGGING), which cannot know the id.
+ACCESS_LOGGER = "config.access"
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 
 def make_request_id(incoming: str | None) -> str:
@@ -26,8 +32,17 @@ class RequestIDMiddleware:
         request_id = make_request_id(request.headers.get(REQUEST_ID_HEADER))
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            # The path without its query string, which may carry tokens.
+            access_log.info(
+                "%s %s %s %dms",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
         finally:
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id

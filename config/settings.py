@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config import keys, redis_settings
+from config.middleware import ACCESS_LOGGER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -274,8 +275,9 @@ else:
 
 # Without Redis the broker is kombu's filesystem transport: it needs no server, so a newcomer's
 # single `make run` still gets a worker with embedded beat running the scheduled jobs.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+# The host names nothing for this transport, but without one kombu warns at each new connection.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
@@ -370,6 +372,16 @@ LOGGING = {
         # the record then reaches ours on the root too: every line twice. Only ours, on the root.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # --- Quiet log: one line per request (config.middleware's access line, which carries
+        # the request id). uvicorn configures its access log before it imports the app, so this
+        # replaces it in every uvicorn process; Django's own line for each 4xx would be a second
+        # line for the same request. 5xx keep Django's record, with its traceback.
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        "django.request": {"level": "ERROR"},
+        ACCESS_LOGGER: {"level": "INFO"},
+        # Its version banner, once per process (migrate, setup_demo, worker, web).
+        "axes.apps": {"level": "WARNING"},
+        # --- End of quiet log.
         redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
         "config.realtime": {"filters": ["once_a_minute"]},
         "config.background": {"filters": ["once_a_minute"]},

@@ -261,13 +261,15 @@ def test_an_editor_refused_the_user_admin_gets_an_html_page(client):
 
 
 @pytest.mark.django_db
-def test_django_logs_a_4xx_response_with_its_request_id(api_client, caplog):
-    with caplog.at_level(logging.WARNING, logger="django.request"):
+def test_a_4xx_response_is_logged_once_with_its_request_id(api_client, caplog):
+    caplog.handler.addFilter(RequestIDLogFilter())
+    with caplog.at_level(logging.INFO):
         response = api_client.get("/api/v1/me/", HTTP_X_REQUEST_ID="req-401-log")
 
     assert response.status_code == 401
-    [record] = [r for r in caplog.records if r.name == "django.request"]
-    RequestIDLogFilter().filter(record)
+    [record] = [r for r in caplog.records if "/api/v1/me/" in r.getMessage()]
+    assert record.name == "config.access"
+    assert record.getMessage().startswith("GET /api/v1/me/ 401 ")
     assert record.request_id == "req-401-log"
 
 
