@@ -10,6 +10,7 @@ from allauth.socialaccount.providers.base import Provider
 from django.core.exceptions import MultipleObjectsReturned
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.error_codes import AccountsErrorCode
@@ -118,3 +119,22 @@ def account_export(*, user: User) -> dict[str, Any]:
             for token in user_outstanding_tokens(user=user)
         ],
     }
+
+
+# --- Where a person lands after signing in on the site ----------------------------------------
+
+TEACHERS_GROUP = "teachers"
+
+
+def user_is_teacher(*, user: User) -> bool:
+    return user.is_superuser or user.groups.filter(name=TEACHERS_GROUP).exists()
+
+
+def user_landing_url(*, user: User) -> str:
+    """The page that says what this person can do: the admin for staff (editors and admins),
+    the teacher pages for teachers, the home page and its API pointers for learners."""
+    if user.is_staff:
+        return reverse("admin:index")
+    if user_is_teacher(user=user):
+        return reverse("classrooms:home")
+    return reverse("home")

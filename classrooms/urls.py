@@ -1,5 +1,12 @@
-"""The teacher pages under /teach/: none yet (classrooms come with their own issue)."""
+"""The teacher pages under /teach/: for now the teacher's landing page (classrooms come with
+their own issue)."""
+
+from django.urls import path
+
+from classrooms import views
 
 app_name = "classrooms"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.teacher_home, name="home"),
+]

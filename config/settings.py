@@ -100,6 +100,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 SITE_ID = 1
+# The platform as mails and pages name it (the sites row SITE_ID, set by a migration of accounts).
+SITE_NAME = env.str("SITE_NAME", default="Lingua")
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="localhost:8000")
 
 TEMPLATES = [
     {
@@ -154,12 +157,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "/"
+# The page for the person's role: teachers to /teach/, staff to the admin, learners home.
+LOGIN_REDIRECT_URL = "landing"
 
 # allauth: email is the login, there are no usernames.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The display name too, which the API requires of every account.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.SignupDisplayNameForm"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

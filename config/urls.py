@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from config import health, media
 from config.api.exceptions import api_not_found
 
@@ -33,6 +34,7 @@ urlpatterns = [
         name="media",
     ),
     path("accounts/", include("allauth.urls")),
+    path("start/", accounts_views.landing, name="landing"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
