@@ -495,6 +495,20 @@ def _social_display_name(sociallogin: SocialLogin, email: str) -> str:
     return name
 
 
+def user_display_name_default(*, user: User, sociallogin: SocialLogin | None = None) -> None:
+    """Gives an account made on the site's pages without a display name (a social sign-up
+    there asks for none) one the API accepts: the provider's name, else the email's first part.
+    The learner can change it in their profile."""
+    if user.display_name:
+        return
+    user.display_name = (
+        _social_display_name(sociallogin, user.email)
+        if sociallogin is not None
+        else user.email.split("@", 1)[0][: User._meta.get_field("display_name").max_length]
+    )
+    user.save(update_fields=["display_name"])
+
+
 def _lock_out_unverified_owner(*, user: User, email: str) -> None:
     """allauth's guard when a social login connects by email (its `wipe_password`): someone may
     have registered the victim's address without ever proving it, and would keep a password to

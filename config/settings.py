@@ -301,6 +301,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# What a task prints (the console mail backend's mails, such as a password-reset link on a
+# development machine) is logged as information, not as a WARNING per task (Celery's default).
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 # --- Internationalisation and time ----------------------------------------------------------
 

@@ -4,6 +4,8 @@ sign-in pages wear the site's layout, and signing in lands on the page for one's
 from pathlib import Path
 
 import pytest
+from allauth.account.signals import user_signed_up
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
@@ -76,6 +78,27 @@ def test_signing_up_refuses_a_display_name_the_api_refuses(client, display_name,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not get_user_model().objects.exists()
+
+
+def test_an_account_signed_up_on_the_site_without_a_name_gets_one():
+    user = UserFactory(email="ana.g@example.org", display_name="")
+
+    user_signed_up.send(sender=type(user), request=None, user=user)
+
+    user.refresh_from_db()
+    assert user.display_name == "ana.g"
+
+
+def test_a_social_sign_up_on_the_site_takes_the_providers_name():
+    user = UserFactory(email="ana.g@example.org", display_name="")
+    sociallogin = SocialLogin(
+        user=user, account=SocialAccount(provider="google", extra_data={"name": "Ana Gómez"})
+    )
+
+    user_signed_up.send(sender=type(user), request=None, user=user, sociallogin=sociallogin)
+
+    user.refresh_from_db()
+    assert user.display_name == "Ana Gómez"
 
 
 # --- Mails name the platform --------------------------------------------------------------------

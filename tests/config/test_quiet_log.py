@@ -16,6 +16,8 @@ import urllib.request
 
 from django.conf import settings
 
+from config.celery import app as celery_app
+
 # What a process needs from the parent to start at all; everything about the app is set below.
 _INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
 
@@ -130,3 +132,9 @@ def test_starting_django_and_the_local_broker_prints_nothing(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_what_a_task_prints_is_logged_as_information_not_as_a_warning():
+    """The console mail backend prints each mail (on a development machine, the password-reset
+    link) in the worker, whose stdout Celery logs: by default as a WARNING per task."""
+    assert celery_app.conf.worker_redirect_stdouts_level == "INFO"
