@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 
 from config.api.errors import Conflict, Forbidden
+from config.timeutils import aware, local_day
 from gamification.error_codes import ErrorCode
 from gamification.models import (
     SOURCE_ID_MAX_LENGTH,
@@ -35,7 +35,6 @@ from gamification.selectors import (
     hearts_regenerated,
     hearts_settings,
     hearts_state,
-    local_date,
     stats_get,
     streak_get,
     streak_last_active_day,
@@ -66,14 +65,6 @@ def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     return value
-
-
-def _aware(at: datetime | None) -> datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError("A time-zone-aware datetime is required.")
-    return at
 
 
 def _add_to_counters(model: type[models.Model], *, filters: dict, **amounts: int) -> None:
@@ -140,8 +131,8 @@ def award_xp(
     source_id = str(source_id)
     if not source_id or len(source_id) > SOURCE_ID_MAX_LENGTH:
         raise ValueError(f"source_id must be 1 to {SOURCE_ID_MAX_LENGTH} characters.")
-    at = _aware(at)
-    day = local_date(user=user, at=at)
+    at = aware(at)
+    day = local_day(user=user, at=at).date
 
     with transaction.atomic():
         if daily_cap is not None:
@@ -184,8 +175,8 @@ def streak_record_activity(*, user, at: datetime) -> StreakState:
     change nothing. Yesterday is judged on the learner's current calendar (see
     `selectors.streak_last_active_day`), so a change of time zone alone never breaks a streak.
     """
-    at = _aware(at)
-    day = local_date(user=user, at=at)
+    at = aware(at)
+    day = local_day(user=user, at=at).date
     with transaction.atomic():
         streak, _ = Streak.objects.select_for_update().get_or_create(user=user)
         previous = streak_last_active_day(streak, zone=user.zone)
@@ -227,7 +218,7 @@ def lesson_completed_record(*, user, perfect: bool, at: datetime) -> StreakState
 
 def review_done_record(*, user, at: datetime) -> None:
     """Counts a finished review. Reviews do not extend the streak, which counts lessons."""
-    _aware(at)
+    aware(at)
     with transaction.atomic():
         _add_to_counters(LearnerStats, filters={"user": user}, reviews_done=1)
 
@@ -252,7 +243,7 @@ def _hearts_save(hearts: Hearts, *, count: int, anchor: datetime) -> None:
 def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
     """Takes one heart. Losing one at the maximum starts the refill clock; below it, the part of
     the interval already waited is kept. Refused with `no_hearts` when none are left."""
-    now = _aware(now)
+    now = aware(now)
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
         count, anchor = hearts_regenerated(hearts, now=now)
@@ -268,7 +259,7 @@ def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
 def heart_restore(*, user, amount: int = 1, now: datetime | None = None) -> HeartsState:
     """Gives back `amount` hearts, up to the maximum, keeping the progress towards the next one."""
     amount = _positive_int(amount, "amount")
-    now = _aware(now)
+    now = aware(now)
     maximum, _ = hearts_settings()
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
@@ -280,7 +271,7 @@ def heart_restore(*, user, amount: int = 1, now: datetime | None = None) -> Hear
 
 def hearts_refill(*, user, now: datetime | None = None) -> HeartsState:
     """Fills the learner's hearts to the maximum (what gems and items buy)."""
-    now = _aware(now)
+    now = aware(now)
     maximum, _ = hearts_settings()
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
