@@ -15,7 +15,7 @@ from django.db.models import F, Sum
 
 from config.api.errors import Conflict, Forbidden
 from config.timeutils import aware, local_day
-from gamification.error_codes import ErrorCode
+from gamification.error_codes import GamificationErrorCode
 from gamification.models import (
     SOURCE_ID_MAX_LENGTH,
     DailyXp,
@@ -250,7 +250,7 @@ def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
         if count <= 0:
             raise Forbidden(
                 "You have no hearts left; wait for one to come back or refill them.",
-                code=ErrorCode.NO_HEARTS,
+                code=GamificationErrorCode.NO_HEARTS,
             )
         _hearts_save(hearts, count=count - 1, anchor=anchor or now)
     return hearts_state(hearts, now=now)
@@ -314,7 +314,7 @@ def gems_debit(*, user, amount: int, reason: str) -> int:
         if not spent:
             raise Conflict(
                 f"You need {amount} gems for this and do not have enough.",
-                code=ErrorCode.INSUFFICIENT_GEMS,
+                code=GamificationErrorCode.INSUFFICIENT_GEMS,
             )
         GemTransaction.objects.create(wallet_id=user.pk, amount=-amount, reason=reason)
         return _wallet_balance(user)

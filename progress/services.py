@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, Forbidden
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
+from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
-from gamification.error_codes import ErrorCode as GamificationErrorCode
+from gamification.error_codes import GamificationErrorCode
 from gamification.services import (
     XpSource,
     award_xp,
@@ -160,7 +161,7 @@ def lesson_session_start(*, user, lesson: Lesson, now: datetime | None = None) -
     if not practice and hearts.count <= 0:
         raise Forbidden(
             "You have no hearts left; wait for one to come back or practise.",
-            code=ProgressErrorCode.NO_HEARTS,
+            code=GamificationErrorCode.NO_HEARTS,
         )
     exercises = (
         Exercise.objects.filter(lesson=lesson)
@@ -234,7 +235,7 @@ def session_answer_submit(
         except InvalidAnswer as error:
             raise ApplicationError(
                 str(error) or "This answer does not fit the exercise.",
-                code=ProgressErrorCode.INVALID_ANSWER,
+                code=ExercisesErrorCode.INVALID_ANSWER,
             ) from error
         except ValueError as error:
             # A key that cannot be graded is a content bug (publishing checks should stop it):

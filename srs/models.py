@@ -136,9 +136,7 @@ class ReviewLog(models.Model):
 
 def validate_steps(steps) -> None:
     if not isinstance(steps, list) or len(steps) > LEARNING_STEPS_MAX:
-        raise ValidationError(
-            f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds.", code="invalid"
-        )
+        raise ValidationError(f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds.")
     if any(
         isinstance(s, bool)
         or not isinstance(s, int)
@@ -148,7 +146,6 @@ def validate_steps(steps) -> None:
         raise ValidationError(
             f"Each step is a whole number of seconds "
             f"from {STEP_SECONDS_MIN} to {STEP_SECONDS_MAX}.",
-            code="invalid",
         )
 
 
@@ -159,11 +156,11 @@ def validate_fsrs_parameters(parameters) -> None:
     if not isinstance(parameters, list) or not all(
         isinstance(p, int | float) and not isinstance(p, bool) for p in parameters
     ):
-        raise ValidationError("FSRS parameters are a list of numbers.", code="invalid")
+        raise ValidationError("FSRS parameters are a list of numbers.")
     try:
         fsrs.Scheduler(parameters=parameters)
     except ValueError as error:
-        raise ValidationError(str(error), code="invalid") from error
+        raise ValidationError(str(error)) from error
 
 
 def default_learning_steps() -> list[int]:
@@ -262,7 +259,6 @@ class ReviewSettings(models.Model):
         ):
             raise ValidationError(
                 {"new_cards_per_day": "New cards a day cannot exceed reviews a day."},
-                code="invalid",
             )
 
 

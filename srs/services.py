@@ -17,14 +17,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError, Conflict, NotFound
 from config.timeutils import aware, local_day
 from courses.models import Word
+from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import InvalidAnswer, Match, Verdict, grade
 from gamification.selectors import stats_get
 from gamification.services import XpSource, award_xp, review_done_record
 from srs import exercises, notifications
-from srs.error_codes import ErrorCode
+from srs.error_codes import SrsErrorCode
 from srs.models import (
     CardState,
     DailyReviewSession,
@@ -206,13 +208,13 @@ def _daily_limits_check(*, user, card: ReviewCard, settings: ReviewSettings, now
     if done.total >= settings.max_reviews_per_day:
         raise Conflict(
             f"You have done today's {settings.max_reviews_per_day} reviews; come back tomorrow.",
-            code=ErrorCode.REVIEW_LIMIT_REACHED,
+            code=SrsErrorCode.REVIEW_LIMIT_REACHED,
         )
     if card.last_review is None and done.new >= settings.new_cards_per_day:
         raise Conflict(
             f"You have started today's {settings.new_cards_per_day} new cards; this one waits "
             "until tomorrow.",
-            code=ErrorCode.NEW_CARD_LIMIT_REACHED,
+            code=SrsErrorCode.NEW_CARD_LIMIT_REACHED,
         )
 
 
@@ -238,7 +240,9 @@ def card_answer(
     """
     now = aware(now)
     if (answer is None) == (rating is None):
-        raise ApplicationError("Send either an answer or a rating.", code=ErrorCode.RATING_REQUIRED)
+        raise ApplicationError(
+            "Send either an answer or a rating.", code=SrsErrorCode.RATING_REQUIRED
+        )
     if rating is not None:
         rating = _rating(rating)
     with transaction.atomic():
@@ -258,12 +262,13 @@ def card_answer(
             .first()
         )
         if card is None:
-            raise NotFound("There is no such review card.", code=ErrorCode.CARD_NOT_FOUND)
+            raise NotFound("There is no such review card.", code=SrsErrorCode.CARD_NOT_FOUND)
         if card.suspended:
-            raise Conflict("This card is suspended.", code=ErrorCode.CARD_SUSPENDED)
+            raise Conflict("This card is suspended.", code=SrsErrorCode.CARD_SUSPENDED)
         if card.due > now:
             raise Conflict(
-                f"This card is not due until {card.due.isoformat()}.", code=ErrorCode.CARD_NOT_DUE
+                f"This card is not due until {card.due.isoformat()}.",
+                code=SrsErrorCode.CARD_NOT_DUE,
             )
         settings = review_settings_get(user=user)
         _daily_limits_check(user=user, card=card, settings=settings, now=now)
@@ -276,13 +281,15 @@ def card_answer(
             if key is None:
                 raise ApplicationError(
                     "This card has no exercise to answer; rate how well you knew it.",
-                    code=ErrorCode.RATING_REQUIRED,
+                    code=SrsErrorCode.RATING_REQUIRED,
                 )
             try:
                 verdict = grade(key, answer)
             except InvalidAnswer as error:
                 raise ApplicationError(
-                    str(error), code=ErrorCode.INVALID_ANSWER, fields={"answer": [str(error)]}
+                    str(error),
+                    code=ExercisesErrorCode.INVALID_ANSWER,
+                    fields={"answer": [str(error)]},
                 ) from None
             rating = rating_for(verdict=verdict, duration_ms=duration_ms)
             correct, feedback, solution = verdict.correct, verdict.feedback, str(verdict.solution)
@@ -334,7 +341,7 @@ def review_settings_update(*, user, **changes) -> ReviewSettings:
             settings.full_clean(exclude=["user"], validate_unique=False)
         except DjangoValidationError as error:
             raise ApplicationError(
-                "Some settings are not valid.", code=ErrorCode.INVALID, fields=error.message_dict
+                "Some settings are not valid.", code=ApiErrorCode.INVALID, fields=error.message_dict
             ) from error
         settings.save()
     return settings
