@@ -158,9 +158,8 @@ def award_xp(
             raise
         _add_to_counters(DailyXp, filters={"user": user, "date": day}, xp=amount)
         _add_to_counters(LearnerStats, filters={"user": user}, total_xp=amount)
-        # The weekly league standing (a later issue) is updated here, after commit, so a rolled
-        # back award never reaches a leaderboard:
-        #     transaction.on_commit(partial(league_standing_add, event=event))
+        # The weekly league standing (a later issue) belongs here, on commit, so a rolled-back
+        # award never reaches a leaderboard.
     return event
 
 
