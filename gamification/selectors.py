@@ -38,7 +38,7 @@ class StreakState:
     """A learner's streak.
 
     `extended_today`: the streak was extended on the local day in question: by this very call for
-    `streak_record_activity` (False for a later completion the same day, which changes nothing),
+    `streak_activity_record` (False for a later completion the same day, which changes nothing),
     by any completion so far today for `streak_get`.
     `broken`: a local day was missed since the last active day, so the earlier streak was lost
     (on a read: the current streak is 0; on a recorded activity: it restarted at 1).

@@ -45,7 +45,6 @@ __all__ = [
     "Stats",
     "StreakState",
     "XpSource",
-    "award_xp",
     "gems_credit",
     "gems_debit",
     "heart_lose",
@@ -55,8 +54,9 @@ __all__ = [
     "lesson_completed_record",
     "review_done_record",
     "stats_get",
+    "streak_activity_record",
     "streak_get",
-    "streak_record_activity",
+    "xp_award",
 ]
 
 
@@ -103,7 +103,7 @@ def _capped_amount(*, user, source: XpSource, day, amount: int, daily_cap: int) 
     return max(0, min(amount, daily_cap - earned))
 
 
-def award_xp(
+def xp_award(
     *,
     user,
     amount: int,
@@ -166,7 +166,7 @@ def award_xp(
 # --- Counters and streak -----------------------------------------------------------------------
 
 
-def streak_record_activity(*, user, at: datetime) -> StreakState:
+def streak_activity_record(*, user, at: datetime) -> StreakState:
     """Counts the learner's local day of `at` as active.
 
     The first activity of a local day extends the streak (by one after an active yesterday, to
@@ -212,7 +212,7 @@ def lesson_completed_record(*, user, perfect: bool, at: datetime) -> StreakState
             lessons_completed=1,
             perfect_lessons=1 if perfect else 0,
         )
-        return streak_record_activity(user=user, at=at)
+        return streak_activity_record(user=user, at=at)
 
 
 def review_done_record(*, user, at: datetime) -> None:

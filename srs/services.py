@@ -24,7 +24,7 @@ from courses.models import Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import InvalidAnswer, Match, Verdict, grade
 from gamification.selectors import stats_get
-from gamification.services import XpSource, award_xp, review_done_record
+from gamification.services import XpSource, review_done_record, xp_award
 from srs import exercises, notifications
 from srs.error_codes import SrsErrorCode
 from srs.models import (
@@ -304,7 +304,7 @@ def card_answer(
         )
         event = None
         if correct:
-            event = award_xp(
+            event = xp_award(
                 user=user,
                 amount=REVIEW_XP,
                 source=XpSource.REVIEW,
