@@ -2,11 +2,13 @@
 
 from django.conf import settings
 
-from config import keys
+from config import keys, settings_test
 
 
 def test_tests_run_with_debug_off():
-    assert settings.DEBUG is False
+    # pytest-django turns DEBUG off while tests run whatever the module says: read the module.
+    assert settings_test.DEBUG is False
+    assert (settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE) == (True, True)
 
 
 def test_tests_sign_with_a_key_a_deployment_would_accept():
