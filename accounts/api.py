@@ -37,16 +37,16 @@ from accounts.serializers import (
     TOTPSetupOutputSerializer,
 )
 from accounts.services import (
+    password_reset_confirm,
     password_reset_request,
     session_logout,
-    social_login,
     token_refresh,
     user_delete,
     user_export,
     user_login,
     user_login_mfa,
+    user_login_social,
     user_password_change,
-    user_password_reset_confirm,
     user_register,
     user_update,
 )
@@ -232,7 +232,7 @@ class PasswordResetConfirmApi(_PublicApi):
         },
     )
     def post(self, request: Request) -> Response:
-        user_password_reset_confirm(**_validated(PasswordResetConfirmInputSerializer, request))
+        password_reset_confirm(**_validated(PasswordResetConfirmInputSerializer, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -271,7 +271,7 @@ class SocialLoginApi(_PublicApi):
     def post(self, request: Request, provider: str) -> Response:
         data = _validated(SocialLoginInputSerializer, request)
         # allauth works on Django's own request.
-        pair = social_login(request=request._request, provider=provider, **data)
+        pair = user_login_social(request=request._request, provider=provider, **data)
         return Response(TokenPairOutputSerializer(pair).data)
 
 

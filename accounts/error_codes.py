@@ -11,7 +11,6 @@ class AccountsErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     TOKEN_NOT_VALID = "token_not_valid"
     ACCOUNT_INACTIVE = "account_inactive"
-    THROTTLED = "throttled"
     # Password reset
     INVALID_RESET_TOKEN = "invalid_reset_token"
     # Confirming with the password (account deletion, password change)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.error_codes import AccountsErrorCode
 from accounts.models import User
 from accounts.services import user_sessions_revoke
 from accounts.throttling import login_failure_record, login_failures_reset, login_is_locked
@@ -22,7 +23,7 @@ class _UniqueEmailMixin:
         taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                _("A user with this email already exists."), code="email_taken"
+                _("A user with this email already exists."), code=AccountsErrorCode.EMAIL_TAKEN
             )
         return email
 

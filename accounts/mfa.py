@@ -10,6 +10,8 @@ purpose (no access token or other signed value passes for it), and bound to the 
 and last login, so it is good for one login and dies with a password change.
 """
 
+from dataclasses import dataclass
+
 from allauth.mfa import signals
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base.internal.flows import delete_dangling_recovery_codes
@@ -143,7 +145,14 @@ def _can_add_check(user: User) -> None:
         ) from exc
 
 
-def totp_setup_start(*, user: User) -> dict[str, str]:
+@dataclass(frozen=True)
+class TotpSetup:
+    secret: str
+    otpauth_url: str
+    qr_svg: str
+
+
+def totp_setup_start(*, user: User) -> TotpSetup:
     """A new secret for the user's authenticator app, waiting for `totp_setup_confirm`; each
     start replaces the secret of an earlier, unconfirmed one."""
     _can_add_check(user)
@@ -151,7 +160,7 @@ def totp_setup_start(*, user: User) -> dict[str, str]:
     cache.set(_setup_key(user), secret, timeout=settings.MFA_TOTP_SETUP_SECONDS)
     adapter = get_adapter()
     url = adapter.build_totp_url(user, secret)
-    return {"secret": secret, "otpauth_url": url, "qr_svg": adapter.build_totp_svg(url)}
+    return TotpSetup(secret=secret, otpauth_url=url, qr_svg=adapter.build_totp_svg(url))
 
 
 def totp_setup_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:

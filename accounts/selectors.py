@@ -16,6 +16,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.error_codes import AccountsErrorCode
 from accounts.models import LoginSession, User
 from config.api.errors import ApplicationError, NotFound
+from config.timeutils import iso
 
 
 def login_session_get(*, sid: str) -> LoginSession | None:
@@ -74,10 +75,6 @@ def user_outstanding_tokens(*, user: User):
     )
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def account_export(*, user: User) -> dict[str, Any]:
     """What accounts holds about the user, as plain JSON values. Token strings are left out:
     they are credentials, not data about the person."""
@@ -89,8 +86,8 @@ def account_export(*, user: User) -> dict[str, Any]:
             "display_name": user.display_name,
             "timezone": user.timezone,
             "daily_goal_xp": user.daily_goal_xp,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "is_active": user.is_active,
             "is_staff": user.is_staff,
             "has_password": user.has_usable_password(),
@@ -104,16 +101,16 @@ def account_export(*, user: User) -> dict[str, Any]:
             {
                 "provider": account.provider,
                 "uid": account.uid,
-                "date_joined": _iso(account.date_joined),
-                "last_login": _iso(account.last_login),
+                "date_joined": iso(account.date_joined),
+                "last_login": iso(account.last_login),
                 "extra_data": account.extra_data,
             }
             for account in SocialAccount.objects.filter(user=user).order_by("id")
         ],
         "sessions": [
             {
-                "issued_at": _iso(token.created_at),
-                "expires_at": _iso(token.expires_at),
+                "issued_at": iso(token.created_at),
+                "expires_at": iso(token.expires_at),
                 "revoked": token.revoked,
             }
             for token in user_outstanding_tokens(user=user)

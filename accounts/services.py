@@ -5,6 +5,7 @@ transaction; views only parse, call and render.
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.forms import default_token_generator as password_reset_token_generator
@@ -60,6 +61,14 @@ logger = logging.getLogger(__name__)
 # --- Tokens and sessions -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TokenPair:
+    """What a login, a rotation or a password change hands the client."""
+
+    access: str
+    refresh: str
+
+
 def _token_refused() -> ApplicationError:
     return ApplicationError(
         "The token is not valid, has expired or was revoked.",
@@ -79,7 +88,7 @@ def _outstand(*, token: RefreshToken, user: User) -> None:
     )
 
 
-def user_token_pair(*, user: User) -> dict[str, str]:
+def token_pair_issue(*, user: User) -> TokenPair:
     """A new login: its session row, a refresh token with the new session id, its access token."""
     refresh = RefreshToken()
     refresh[jwt_settings.USER_ID_CLAIM] = str(getattr(user, jwt_settings.USER_ID_FIELD))
@@ -93,7 +102,7 @@ def user_token_pair(*, user: User) -> dict[str, str]:
             expires_at=datetime_from_epoch(refresh["exp"]),
         )
         _outstand(token=refresh, user=user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
 
 
 def _session_tokens_blacklist(*, sessions: list[LoginSession]) -> None:
@@ -154,7 +163,7 @@ def _login_session_lock(*, token: RefreshToken) -> LoginSession | None:
     return session
 
 
-def token_refresh(*, refresh: str) -> dict[str, str]:
+def token_refresh(*, refresh: str) -> TokenPair:
     """Rotation: a new pair for the same session; the presented refresh token stops working.
 
     Presenting a refresh token that was already rotated revokes the whole login, the newest
@@ -175,7 +184,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
             session.refresh_jti = token[jwt_settings.JTI_CLAIM]
             session.expires_at = datetime_from_epoch(token["exp"])
             session.save(update_fields=["refresh_jti", "expires_at"])
-            pair = {"access": str(token.access_token), "refresh": str(token)}
+            pair = TokenPair(access=str(token.access_token), refresh=str(token))
     if pair is None:
         raise _token_refused()
     return pair
@@ -244,14 +253,14 @@ def tokens_expired_flush() -> int:
 # --- Logging in --------------------------------------------------------------------------------
 
 
-def _logged_in(*, user: User) -> dict[str, str]:
+def _logged_in(*, user: User) -> TokenPair:
     with transaction.atomic():
         if jwt_settings.UPDATE_LAST_LOGIN:
             update_last_login(None, user)
-        return user_token_pair(user=user)
+        return token_pair_issue(user=user)
 
 
-def user_login(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
+def user_login(*, request: HttpRequest, email: str, password: str) -> TokenPair:
     """A token pair for the right email and password; a counted failure otherwise. With TOTP on,
     a right password gets `MFARequired` and its mfa_token instead (see `user_login_mfa`)."""
     # Django's authenticate: axes refuses a locked (address, email) pair first and counts a
@@ -274,7 +283,7 @@ def user_login(*, request: HttpRequest, email: str, password: str) -> dict[str, 
     return _logged_in(user=user)
 
 
-def user_login_mfa(*, request: HttpRequest, mfa_token: str, code: str) -> dict[str, str]:
+def user_login_mfa(*, request: HttpRequest, mfa_token: str, code: str) -> TokenPair:
     """The second step of a login with TOTP on: a token pair for a current TOTP code or an
     unused recovery code (spent by it). A wrong code counts as a failed login of the pair."""
     user = mfa_token_user(mfa_token=mfa_token)
@@ -376,7 +385,7 @@ def _password_confirm(*, request: HttpRequest, user: User, password: str, field:
 
 def user_password_change(
     *, request: HttpRequest, user: User, current_password: str, new_password: str
-) -> dict[str, str]:
+) -> TokenPair:
     """Sets a new password and ends every login of the user; returns a pair for a new one."""
     _password_confirm(
         request=request, user=user, password=current_password, field="current_password"
@@ -386,7 +395,7 @@ def user_password_change(
         user.set_password(new_password)
         user.save(update_fields=["password"])
         user_sessions_revoke(user=user)
-        return user_token_pair(user=user)
+        return token_pair_issue(user=user)
 
 
 # --- Password reset ----------------------------------------------------------------------------
@@ -463,7 +472,7 @@ def _password_reset_user(*, uid: str, token: str, lock: bool = False) -> User:
     return user
 
 
-def user_password_reset_confirm(*, uid: str, token: str, password: str) -> None:
+def password_reset_confirm(*, uid: str, token: str, password: str) -> None:
     """Sets the password a reset link was mailed for, and ends every earlier login.
 
     The token is bound to the password hash, so it stops working once used. Two uses racing
@@ -565,14 +574,14 @@ def _social_user(*, request: HttpRequest, sociallogin: SocialLogin) -> User:
     return user
 
 
-def social_login(
+def user_login_social(
     *,
     request: HttpRequest,
     provider: str,
     access_token: str | None = None,
     id_token: str | None = None,
     client_id: str | None = None,
-) -> dict[str, str]:
+) -> TokenPair:
     """The mobile flow: the app signed in with the provider's SDK and hands over its token.
 
     allauth's provider verifies the token (the same code as allauth's headless "provider

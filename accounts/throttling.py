@@ -16,6 +16,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError
 from config.api.exceptions import error_body, is_api_path
 
@@ -67,7 +68,7 @@ def lockout_response(
 
 def login_locked_out() -> ApplicationError:
     # What a service raises; AxesMiddleware answers in its place, with Retry-After.
-    return ApplicationError(LOCKED_OUT_MESSAGE, code="throttled", status_code=429)
+    return ApplicationError(LOCKED_OUT_MESSAGE, code=ApiErrorCode.THROTTLED, status_code=429)
 
 
 def _credentials(email: str) -> dict:

@@ -1,6 +1,6 @@
 """The claim that ties every token of one login together, and the refresh token we read.
 
-`user_token_pair` puts a random session id in the refresh token and records the login as an
+`token_pair_issue` puts a random session id in the refresh token and records the login as an
 `accounts.models.LoginSession`; simplejwt copies custom claims into each access token it derives
 and keeps them through rotation, so every token of one login, however often refreshed, carries
 the same `sid`. Revoking the session (logout, account deletion, password change or reset, a

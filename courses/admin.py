@@ -60,7 +60,7 @@ from courses.services import (
     CourseNotPublishable,
     course_publish,
     course_unpublish,
-    exercise_spec,
+    exercise_spec_build,
 )
 from exercises.rules import BLANK, exercise_problems
 from exercises.types import ExerciseType
@@ -247,7 +247,7 @@ class ExerciseInline(admin.TabularInline):
 
     @admin.display(description=_("problems"))
     def problems(self, exercise: Exercise) -> str:
-        found = exercise_problems(exercise_spec(exercise))
+        found = exercise_problems(exercise_spec_build(exercise))
         return "; ".join(map(readable_problem, found)) if found else "✓"
 
 
@@ -518,7 +518,7 @@ def _preview(exercise: Exercise) -> dict:
     answers = list(exercise.answers or [])
     item = {
         "exercise": exercise,
-        "problems": [readable_problem(p) for p in exercise_problems(exercise_spec(exercise))],
+        "problems": [readable_problem(p) for p in exercise_problems(exercise_spec_build(exercise))],
         "solution": answers[0] if answers else "",
         "also_accepted": answers[1:],
         "options": list(exercise.options.all()),

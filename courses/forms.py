@@ -7,7 +7,7 @@ checked on the form, so an editor reads a message beside the field instead of a 
 - Prerequisites stay in the lesson's course and make no cycle
   (`courses.services.lesson_prerequisites_problems`); nor may moving, adding or deleting
   lessons, units or sections make one, since a lesson without prerequisites waits for the one
-  before it (`courses.services.requirements_cycle`, checked by the inline formsets).
+  before it (`courses.services.requirements_cycle_find`, checked by the inline formsets).
 - Rows ordered by `position` may swap places in one save: the formsets park the moving rows
   before saving, so the database's unique constraints never see two rows at one position.
 """
@@ -35,9 +35,9 @@ from courses.selectors import LESSON_ORDER
 from courses.services import (
     PLACE_SEPARATOR,
     LessonChange,
-    exercise_spec,
+    exercise_spec_build,
     lesson_prerequisites_problems,
-    requirements_cycle,
+    requirements_cycle_find,
 )
 from exercises.rules import USES, exercise_problems
 from exercises.types import ExerciseType
@@ -279,7 +279,7 @@ class OrderedInlineFormSet(BaseInlineFormSet):
 def _refuse_cycle(course_id: int | None, **changes) -> None:
     if course_id is None:
         return
-    cycle = requirements_cycle(course_id=course_id, **changes)
+    cycle = requirements_cycle_find(course_id=course_id, **changes)
     if cycle:
         raise ValidationError(
             _("In this order the course's lessons wait for each other in a cycle: %(cycle)s."),
@@ -409,8 +409,8 @@ class OptionInlineFormSet(OrderedInlineFormSet):
                     code="options_unused",
                 )
             return
-        judged = exercise_problems(exercise_spec(exercise, options=options))
-        without_options = exercise_problems(exercise_spec(exercise, options=_VALID_OPTIONS))
+        judged = exercise_problems(exercise_spec_build(exercise, options=options))
+        without_options = exercise_problems(exercise_spec_build(exercise, options=_VALID_OPTIONS))
         problems = [problem for problem in judged if problem not in without_options]
         if problems:
             raise ValidationError(
@@ -638,7 +638,7 @@ class ExerciseForm(forms.ModelForm):
             return
         # The options are not known here: judge with valid stand-ins; the options formset
         # judges the real ones (see OptionInlineFormSet).
-        spec = exercise_spec(self.instance, options=_VALID_OPTIONS)
+        spec = exercise_spec_build(self.instance, options=_VALID_OPTIONS)
         for problem in exercise_problems(spec):
             field = _field_of(problem)
             self.add_error(field if field in self.fields else None, readable_problem(problem))

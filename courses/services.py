@@ -3,7 +3,8 @@
 `course_publish` refuses a course while anything in it would break a learner's lesson, and says
 where: "Section 1 › Unit 2 › Lesson 'food-1' › exercise 3: multiple_choice needs exactly one
 correct option". The same checks serve the admin's forms (`lesson_prerequisites_problems`,
-`requirements_cycle`, `exercise_spec`) and the course-pack importer (`prerequisites_find_cycle`).
+`requirements_cycle_find`, `exercise_spec_build`) and the course-pack importer
+(`prerequisites_cycle_find`).
 What a lesson waits for — its prerequisites, or without any the lesson before it — is one rule
 (`_requirement_edges`), used by the publish check and the forms alike.
 """
@@ -33,17 +34,17 @@ __all__ = [
     "course_problems",
     "course_publish",
     "course_unpublish",
-    "exercise_spec",
+    "exercise_spec_build",
     "lesson_prerequisites_problems",
-    "prerequisites_find_cycle",
-    "requirements_cycle",
+    "prerequisites_cycle_find",
+    "requirements_cycle_find",
 ]
 
 
 # --- Pure checks ---------------------------------------------------------------------------
 
 
-def prerequisites_find_cycle(edges: Mapping[str, Iterable[str]]) -> list[str] | None:
+def prerequisites_cycle_find(edges: Mapping[str, Iterable[str]]) -> list[str] | None:
     """A cycle of the "requires" graph as [a, b, ..., a], or None when there is none.
 
     `edges` maps a lesson slug to the slugs it requires; slugs that appear only as targets are
@@ -75,7 +76,7 @@ def prerequisites_find_cycle(edges: Mapping[str, Iterable[str]]) -> list[str] | 
     return None
 
 
-def exercise_spec(
+def exercise_spec_build(
     exercise: Exercise, *, options: Iterable[tuple[str, bool]] | None = None
 ) -> ExerciseSpec:
     """The plain data `exercises.rules` judges, from an exercise and its options.
@@ -157,7 +158,7 @@ def _path(edges: Mapping[Hashable, Sequence[Hashable]], start, goal) -> list | N
 
 @dataclass(frozen=True, slots=True)
 class LessonChange:
-    """A lesson as a form is about to save it, for `requirements_cycle`.
+    """A lesson as a form is about to save it, for `requirements_cycle_find`.
 
     `lesson_id` is None for a new lesson; `unit_id` None is the new unit given in `units`.
     `prerequisite_ids` None keeps the saved prerequisites.
@@ -249,7 +250,7 @@ class _CourseOrder:
         return [(key, self.requires.get(key, [])) for _rank, key in sorted(ranked)]
 
 
-def requirements_cycle(
+def requirements_cycle_find(
     *,
     course_id: int,
     lessons: Iterable[LessonChange] = (),
@@ -290,7 +291,7 @@ def lesson_prerequisites_problems(*, lesson: Lesson, prerequisites: Iterable[Les
 
     `lesson` may be unsaved or carry unsaved changes (the admin's form): its `course_id`, `slug`,
     `unit_id`, `position` and `pk` are what count. Prerequisites stay in the lesson's course,
-    and with them what the lessons wait for (`requirements_cycle`) forms no cycle.
+    and with them what the lessons wait for (`requirements_cycle_find`) forms no cycle.
     """
     chosen = list(prerequisites)
     problems = []
@@ -310,7 +311,7 @@ def lesson_prerequisites_problems(*, lesson: Lesson, prerequisites: Iterable[Les
         position=lesson.position,
         prerequisite_ids=[prerequisite.pk for prerequisite in chosen],
     )
-    cycle = requirements_cycle(course_id=lesson.course_id, lessons=[change])
+    cycle = requirements_cycle_find(course_id=lesson.course_id, lessons=[change])
     if cycle:
         return [f"These prerequisites make a cycle: {cycle}."]
     return []
@@ -384,7 +385,7 @@ def _lesson_problems(place: str, lesson: Lesson, course: Course) -> list[Content
     if not exercises:
         problems.append(ContentProblem(place, "the lesson has no exercises", lesson))
     for number, exercise in enumerate(exercises, start=1):
-        for message in exercise_problems(exercise_spec(exercise)):
+        for message in exercise_problems(exercise_spec_build(exercise)):
             problems.append(
                 ContentProblem(f"{place}{PLACE_SEPARATOR}exercise {number}", message, exercise)
             )
@@ -412,7 +413,7 @@ def _reachability_problems(ordered: list[tuple[str, Lesson]]) -> list[ContentPro
     problems = []
     # Each pass reports one cycle and cuts it, so independent cycles are all reported.
     for _ in range(len(edges)):
-        cycle = prerequisites_find_cycle(edges)
+        cycle = prerequisites_cycle_find(edges)
         if cycle is None:
             break
         place, lesson = by_pk[cycle[0]]

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.timeutils import local_day
 from gamification.models import (
     DailyXp,
     GemTransaction,
@@ -18,7 +19,7 @@ from gamification.models import (
     Streak,
     XpEvent,
 )
-from gamification.selectors import hearts_state, local_date, streak_state
+from gamification.selectors import hearts_state, streak_state
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,7 +65,7 @@ class StreakAdmin(ReadOnlyAdmin):
     @admin.display(description=_("streak now"))
     def streak_now(self, obj: Streak) -> int:
         # The stored `current` stands until the next lesson; a missed day shows here at once.
-        today = local_date(user=obj.user, at=timezone.now())
+        today = local_day(user=obj.user).date
         return streak_state(obj, today=today, zone=obj.user.zone).current
 
 

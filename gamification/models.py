@@ -48,7 +48,7 @@ class XpEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="gamif_xpevent_user_time"),
-            # A capped source's XP of one local day is summed on every award (award_xp).
+            # A capped source's XP of one local day is summed on every award (xp_award).
             models.Index(
                 fields=["user", "source", "local_date"], name="gamif_xpevent_user_src_day"
             ),

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from config.timeutils import iso, local_day
 from gamification.models import (
     DailyXp,
     GemTransaction,
@@ -37,7 +38,7 @@ class StreakState:
     """A learner's streak.
 
     `extended_today`: the streak was extended on the local day in question: by this very call for
-    `streak_record_activity` (False for a later completion the same day, which changes nothing),
+    `streak_activity_record` (False for a later completion the same day, which changes nothing),
     by any completion so far today for `streak_get`.
     `broken`: a local day was missed since the last active day, so the earlier streak was lost
     (on a read: the current streak is 0; on a recorded activity: it restarted at 1).
@@ -108,13 +109,6 @@ def hearts_get(*, user, now: datetime | None = None) -> HeartsState:
 # --- Streak ------------------------------------------------------------------------------------
 
 
-def local_date(*, user, at: datetime) -> date:
-    """The learner's calendar day at the instant `at`."""
-    if timezone.is_naive(at):
-        raise ValueError("A time-zone-aware datetime is required.")
-    return at.astimezone(user.zone).date()
-
-
 def streak_last_active_day(streak: Streak, *, zone: tzinfo) -> date | None:
     """The day the streak was last kept up, as the learner's calendar in `zone` sees it.
 
@@ -147,7 +141,7 @@ def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakS
 
 def streak_get(*, user, now: datetime | None = None) -> StreakState:
     """The streak as of the learner's local day at `now`, whether or not a rollover job ran."""
-    today = local_date(user=user, at=now or timezone.now())
+    today = local_day(user=user, at=now).date
     return streak_state(Streak.objects.filter(user=user).first(), today=today, zone=user.zone)
 
 
@@ -165,7 +159,7 @@ def _one_to_one(instance, name: str):
 def stats_get(*, user, now: datetime | None = None) -> Stats:
     """The learner's stats at `now`, in one query however much history there is."""
     now = now or timezone.now()
-    today = local_date(user=user, at=now)
+    today = local_day(user=user, at=now).date
     loaded = (
         get_user_model()
         .objects.select_related("learner_stats", "streak", "hearts", "gem_wallet")
@@ -199,10 +193,6 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
 # --- Export ------------------------------------------------------------------------------------
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def gamification_export(*, user) -> dict:
     """Everything gamification holds about the learner, as plain JSON values (for `me/export/`):
     the stored rows as they are (None where a row was never created), ledgers oldest first.
@@ -232,28 +222,28 @@ def gamification_export(*, user) -> dict:
                 "amount": event.amount,
                 "source": event.source,
                 "source_id": event.source_id,
-                "created_at": _iso(event.created_at),
-                "local_date": _iso(event.local_date),
+                "created_at": iso(event.created_at),
+                "local_date": iso(event.local_date),
             }
             for event in xp_events.iterator()
         ],
-        "daily_xp": [{"date": _iso(row.date), "xp": row.xp} for row in daily.iterator()],
+        "daily_xp": [{"date": iso(row.date), "xp": row.xp} for row in daily.iterator()],
         "streak": (
             {
                 "current": streak.current,
                 "longest": streak.longest,
-                "last_active_date": _iso(streak.last_active_date),
-                "last_active_at": _iso(streak.last_active_at),
+                "last_active_date": iso(streak.last_active_date),
+                "last_active_at": iso(streak.last_active_at),
             }
             if streak
             else None
         ),
         "hearts": (
-            {"count": hearts.count, "refill_anchor": _iso(hearts.refill_anchor)} if hearts else None
+            {"count": hearts.count, "refill_anchor": iso(hearts.refill_anchor)} if hearts else None
         ),
         "gem_wallet": {"balance": wallet.balance} if wallet else None,
         "gem_transactions": [
-            {"amount": row.amount, "reason": row.reason, "created_at": _iso(row.created_at)}
+            {"amount": row.amount, "reason": row.reason, "created_at": iso(row.created_at)}
             for row in gem_transactions.iterator()
         ],
     }

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 
 from config.api.errors import Conflict, Forbidden
-from gamification.error_codes import ErrorCode
+from config.timeutils import aware, local_day
+from gamification.error_codes import GamificationErrorCode
 from gamification.models import (
     SOURCE_ID_MAX_LENGTH,
     DailyXp,
@@ -35,7 +35,6 @@ from gamification.selectors import (
     hearts_regenerated,
     hearts_settings,
     hearts_state,
-    local_date,
     stats_get,
     streak_get,
     streak_last_active_day,
@@ -46,7 +45,6 @@ __all__ = [
     "Stats",
     "StreakState",
     "XpSource",
-    "award_xp",
     "gems_credit",
     "gems_debit",
     "heart_lose",
@@ -56,8 +54,9 @@ __all__ = [
     "lesson_completed_record",
     "review_done_record",
     "stats_get",
+    "streak_activity_record",
     "streak_get",
-    "streak_record_activity",
+    "xp_award",
 ]
 
 
@@ -66,14 +65,6 @@ def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     return value
-
-
-def _aware(at: datetime | None) -> datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError("A time-zone-aware datetime is required.")
-    return at
 
 
 def _add_to_counters(model: type[models.Model], *, filters: dict, **amounts: int) -> None:
@@ -112,7 +103,7 @@ def _capped_amount(*, user, source: XpSource, day, amount: int, daily_cap: int) 
     return max(0, min(amount, daily_cap - earned))
 
 
-def award_xp(
+def xp_award(
     *,
     user,
     amount: int,
@@ -140,8 +131,8 @@ def award_xp(
     source_id = str(source_id)
     if not source_id or len(source_id) > SOURCE_ID_MAX_LENGTH:
         raise ValueError(f"source_id must be 1 to {SOURCE_ID_MAX_LENGTH} characters.")
-    at = _aware(at)
-    day = local_date(user=user, at=at)
+    at = aware(at)
+    day = local_day(user=user, at=at).date
 
     with transaction.atomic():
         if daily_cap is not None:
@@ -167,16 +158,15 @@ def award_xp(
             raise
         _add_to_counters(DailyXp, filters={"user": user, "date": day}, xp=amount)
         _add_to_counters(LearnerStats, filters={"user": user}, total_xp=amount)
-        # The weekly league standing (a later issue) is updated here, after commit, so a rolled
-        # back award never reaches a leaderboard:
-        #     transaction.on_commit(partial(league_standing_add, event=event))
+        # The weekly league standing (a later issue) belongs here, on commit, so a rolled-back
+        # award never reaches a leaderboard.
     return event
 
 
 # --- Counters and streak -----------------------------------------------------------------------
 
 
-def streak_record_activity(*, user, at: datetime) -> StreakState:
+def streak_activity_record(*, user, at: datetime) -> StreakState:
     """Counts the learner's local day of `at` as active.
 
     The first activity of a local day extends the streak (by one after an active yesterday, to
@@ -184,8 +174,8 @@ def streak_record_activity(*, user, at: datetime) -> StreakState:
     change nothing. Yesterday is judged on the learner's current calendar (see
     `selectors.streak_last_active_day`), so a change of time zone alone never breaks a streak.
     """
-    at = _aware(at)
-    day = local_date(user=user, at=at)
+    at = aware(at)
+    day = local_day(user=user, at=at).date
     with transaction.atomic():
         streak, _ = Streak.objects.select_for_update().get_or_create(user=user)
         previous = streak_last_active_day(streak, zone=user.zone)
@@ -222,12 +212,12 @@ def lesson_completed_record(*, user, perfect: bool, at: datetime) -> StreakState
             lessons_completed=1,
             perfect_lessons=1 if perfect else 0,
         )
-        return streak_record_activity(user=user, at=at)
+        return streak_activity_record(user=user, at=at)
 
 
 def review_done_record(*, user, at: datetime) -> None:
     """Counts a finished review. Reviews do not extend the streak, which counts lessons."""
-    _aware(at)
+    aware(at)
     with transaction.atomic():
         _add_to_counters(LearnerStats, filters={"user": user}, reviews_done=1)
 
@@ -252,14 +242,14 @@ def _hearts_save(hearts: Hearts, *, count: int, anchor: datetime) -> None:
 def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
     """Takes one heart. Losing one at the maximum starts the refill clock; below it, the part of
     the interval already waited is kept. Refused with `no_hearts` when none are left."""
-    now = _aware(now)
+    now = aware(now)
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
         count, anchor = hearts_regenerated(hearts, now=now)
         if count <= 0:
             raise Forbidden(
                 "You have no hearts left; wait for one to come back or refill them.",
-                code=ErrorCode.NO_HEARTS,
+                code=GamificationErrorCode.NO_HEARTS,
             )
         _hearts_save(hearts, count=count - 1, anchor=anchor or now)
     return hearts_state(hearts, now=now)
@@ -268,7 +258,7 @@ def heart_lose(*, user, now: datetime | None = None) -> HeartsState:
 def heart_restore(*, user, amount: int = 1, now: datetime | None = None) -> HeartsState:
     """Gives back `amount` hearts, up to the maximum, keeping the progress towards the next one."""
     amount = _positive_int(amount, "amount")
-    now = _aware(now)
+    now = aware(now)
     maximum, _ = hearts_settings()
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
@@ -280,7 +270,7 @@ def heart_restore(*, user, amount: int = 1, now: datetime | None = None) -> Hear
 
 def hearts_refill(*, user, now: datetime | None = None) -> HeartsState:
     """Fills the learner's hearts to the maximum (what gems and items buy)."""
-    now = _aware(now)
+    now = aware(now)
     maximum, _ = hearts_settings()
     with transaction.atomic():
         hearts = _hearts_for_update(user=user, now=now)
@@ -323,7 +313,7 @@ def gems_debit(*, user, amount: int, reason: str) -> int:
         if not spent:
             raise Conflict(
                 f"You need {amount} gems for this and do not have enough.",
-                code=ErrorCode.INSUFFICIENT_GEMS,
+                code=GamificationErrorCode.INSUFFICIENT_GEMS,
             )
         GemTransaction.objects.create(wallet_id=user.pk, amount=-amount, reason=reason)
         return _wallet_balance(user)

@@ -1,3 +1,5 @@
+"""Machine codes of the errors progress raises; clients branch on these, people read the message."""
+
 from enum import StrEnum
 
 
@@ -7,9 +9,7 @@ class ProgressErrorCode(StrEnum):
     NOT_ENROLLED = "not_enrolled"
     LESSON_LOCKED = "lesson_locked"
     LESSON_EMPTY = "lesson_empty"
-    NO_HEARTS = "no_hearts"
     EXERCISE_NOT_IN_SESSION = "exercise_not_in_session"
-    INVALID_ANSWER = "invalid_answer"
     EXERCISE_BROKEN = "exercise_broken"
     SESSION_FINISHED = "session_finished"
     SESSION_INCOMPLETE = "session_incomplete"

@@ -12,6 +12,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from config.api.errors import NotFound
+from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Lesson
 from progress.error_codes import ProgressErrorCode
@@ -154,10 +155,6 @@ def lesson_session_get(*, user, session_id: int, for_update: bool = False) -> Le
 # --- Export ------------------------------------------------------------------------------------
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def progress_export(*, user) -> dict:
     """Everything progress holds about the learner, as plain JSON values (for `me/export/`):
     enrolments, lesson progress, and a summary of each session (its answers included, since they
@@ -173,7 +170,7 @@ def progress_export(*, user) -> dict:
     )
     return {
         "enrollments": [
-            {"course": row.course.slug, "created_at": _iso(row.created_at)}
+            {"course": row.course.slug, "created_at": iso(row.created_at)}
             for row in enrollments.order_by("created_at", "id")
         ],
         "lesson_progress": [
@@ -182,8 +179,8 @@ def progress_export(*, user) -> dict:
                 "lesson": row.lesson.slug,
                 "best_score": row.best_score,
                 "times_completed": row.times_completed,
-                "first_completed_at": _iso(row.first_completed_at),
-                "last_completed_at": _iso(row.last_completed_at),
+                "first_completed_at": iso(row.first_completed_at),
+                "last_completed_at": iso(row.last_completed_at),
             }
             for row in progress.order_by("first_completed_at", "id")
         ],
@@ -196,14 +193,14 @@ def progress_export(*, user) -> dict:
                 "practice": session.practice,
                 "score": session.score,
                 "xp_earned": session.xp_earned,
-                "started_at": _iso(session.started_at),
-                "finished_at": _iso(session.finished_at),
+                "started_at": iso(session.started_at),
+                "finished_at": iso(session.finished_at),
                 "answers": [
                     {
                         "exercise": answer.exercise_id,
                         "answer": answer.answer,
                         "correct": answer.correct,
-                        "created_at": _iso(answer.created_at),
+                        "created_at": iso(answer.created_at),
                     }
                     for answer in session.answers.all()
                 ],

@@ -12,7 +12,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -22,16 +22,17 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, Forbidden
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
+from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
-from gamification.error_codes import ErrorCode as GamificationErrorCode
+from gamification.error_codes import GamificationErrorCode
 from gamification.services import (
     XpSource,
-    award_xp,
     heart_lose,
     heart_restore,
     hearts_get,
     lesson_completed_record,
     streak_get,
+    xp_award,
 )
 from progress.error_codes import ProgressErrorCode
 from progress.models import (
@@ -160,7 +161,7 @@ def lesson_session_start(*, user, lesson: Lesson, now: datetime | None = None) -
     if not practice and hearts.count <= 0:
         raise Forbidden(
             "You have no hearts left; wait for one to come back or practise.",
-            code=ProgressErrorCode.NO_HEARTS,
+            code=GamificationErrorCode.NO_HEARTS,
         )
     exercises = (
         Exercise.objects.filter(lesson=lesson)
@@ -234,7 +235,7 @@ def session_answer_submit(
         except InvalidAnswer as error:
             raise ApplicationError(
                 str(error) or "This answer does not fit the exercise.",
-                code=ProgressErrorCode.INVALID_ANSWER,
+                code=ExercisesErrorCode.INVALID_ANSWER,
             ) from error
         except ValueError as error:
             # A key that cannot be graded is a content bug (publishing checks should stop it):
@@ -325,7 +326,22 @@ def _next_lesson(*, user, lesson: Lesson) -> dict | None:
     }
 
 
-def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> dict:
+@dataclass(frozen=True)
+class SessionResult:
+    """The outcome of a completed session. Kept on the session as JSON (`asdict`), so that
+    completing again answers the same."""
+
+    passed: bool
+    score: int
+    xp_earned: int
+    streak: int
+    streak_extended: bool
+    hearts: int
+    practice: bool = False
+    next_lesson: dict | None = None
+
+
+def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
     """Score the session, and on a pass award XP, record progress and the streak, start reviews.
 
     Every exercise must have been answered right once. The score is the share of exercises right
@@ -336,7 +352,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
     with transaction.atomic():
         session = lesson_session_get(user=user, session_id=session_id, for_update=True)
         if session.result is not None:
-            return session.result
+            return SessionResult(**session.result)
         if not session.is_active:
             raise Conflict("This session is over.", code=ProgressErrorCode.SESSION_FINISHED)
         total = len(session.exercises)
@@ -360,7 +376,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             full = first_time and not session.practice
             amount = lesson.xp_reward if full else practice_xp(lesson)
             source = XpSource.LESSON if full else XpSource.PRACTICE
-            if amount and award_xp(
+            if amount and xp_award(
                 user=user, amount=amount, source=source, source_id=session.id, at=now
             ):
                 xp_earned = amount
@@ -379,15 +395,16 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
         session.score = score
         session.xp_earned = xp_earned
         session.finished_at = now
-        session.result = {
-            "passed": passed,
-            "score": score,
-            "xp_earned": xp_earned,
-            "streak": streak.current,
-            "streak_extended": streak.extended_today,
-            "hearts": hearts,
-            "practice": session.practice,
-            "next_lesson": _next_lesson(user=user, lesson=lesson) if passed else None,
-        }
+        result = SessionResult(
+            passed=passed,
+            score=score,
+            xp_earned=xp_earned,
+            streak=streak.current,
+            streak_extended=streak.extended_today,
+            hearts=hearts,
+            practice=session.practice,
+            next_lesson=_next_lesson(user=user, lesson=lesson) if passed else None,
+        )
+        session.result = asdict(result)
         session.save(update_fields=["status", "score", "xp_earned", "finished_at", "result"])
-    return session.result
+    return result

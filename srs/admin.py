@@ -1,10 +1,8 @@
 """Support views of spaced repetition: cards (suspend or fix one), read-only logs, settings."""
 
-from django import forms
 from django.contrib import admin
 
 from srs.models import DailyReviewSession, ReviewCard, ReviewLog, ReviewSettings
-from srs.services import settings_problems
 
 
 @admin.register(ReviewCard)
@@ -51,34 +49,10 @@ class ReviewLogAdmin(admin.ModelAdmin):
         return False
 
 
-class ReviewSettingsForm(forms.ModelForm):
-    """The API's rules for settings (step minimum, limits, FSRS parameters) hold here too."""
-
-    class Meta:
-        model = ReviewSettings
-        fields = [
-            "user",
-            "desired_retention",
-            "new_cards_per_day",
-            "max_reviews_per_day",
-            "learning_steps",
-            "relearning_steps",
-            "maximum_interval",
-            "parameters",
-            "reminders_enabled",
-            "reminder_hour",
-        ]
-
-    def _post_clean(self):
-        super()._post_clean()
-        for field, messages in settings_problems(self.instance).items():
-            if field not in self.errors:
-                self.add_error(field if field in self.fields else None, messages)
-
-
 @admin.register(ReviewSettings)
 class ReviewSettingsAdmin(admin.ModelAdmin):
-    form = ReviewSettingsForm
+    # The model's validators and clean() are the API's rules; a ModelForm runs them.
+    fields = ["user", *ReviewSettings.EDITABLE_FIELDS]
     list_display = [
         "user",
         "desired_retention",

@@ -6,13 +6,17 @@ ints, stability and difficulty as double-precision floats, due and last review a
 with microseconds), so loading a card and reviewing it again gives the library's own result.
 """
 
+import fsrs
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Bounds of the learner's settings (checked by `srs.services.settings_problems`).
+# Bounds of the learner's settings. They live here once: the field validators and
+# `ReviewSettings.clean` apply them, and the API serializer, the admin and the service read them.
 RETENTION_MIN = 0.7
 RETENTION_MAX = 0.99
 NEW_CARDS_PER_DAY_MAX = 500
@@ -21,6 +25,9 @@ LEARNING_STEPS_MAX = 10
 # A learning step under a minute is no spacing at all: the card would come straight back.
 STEP_SECONDS_MIN = 60
 STEP_SECONDS_MAX = 24 * 60 * 60
+# The `fsrs` library's own default: a hundred years, i.e. no limit in practice.
+MAXIMUM_INTERVAL_MAX = 36500
+REMINDER_HOUR_MAX = 23
 
 
 class CardState(models.IntegerChoices):
@@ -127,6 +134,35 @@ class ReviewLog(models.Model):
         return f"{self.card_id} rated {self.rating} at {self.reviewed_at:%Y-%m-%d %H:%M}"
 
 
+def validate_steps(steps) -> None:
+    if not isinstance(steps, list) or len(steps) > LEARNING_STEPS_MAX:
+        raise ValidationError(f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds.")
+    if any(
+        isinstance(s, bool)
+        or not isinstance(s, int)
+        or not STEP_SECONDS_MIN <= s <= STEP_SECONDS_MAX
+        for s in steps
+    ):
+        raise ValidationError(
+            f"Each step is a whole number of seconds "
+            f"from {STEP_SECONDS_MIN} to {STEP_SECONDS_MAX}.",
+        )
+
+
+def validate_fsrs_parameters(parameters) -> None:
+    """The library's own bounds on the weights, with its explanation."""
+    if parameters is None:
+        return
+    if not isinstance(parameters, list) or not all(
+        isinstance(p, int | float) and not isinstance(p, bool) for p in parameters
+    ):
+        raise ValidationError("FSRS parameters are a list of numbers.")
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
 def default_learning_steps() -> list[int]:
     return [60, 600]
 
@@ -141,22 +177,58 @@ class ReviewSettings(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings"
     )
-    desired_retention = models.FloatField(default=0.90)
-    new_cards_per_day = models.PositiveSmallIntegerField(default=20)
-    max_reviews_per_day = models.PositiveSmallIntegerField(default=200)
+    # What a learner may change (the API's and the admin's fields).
+    EDITABLE_FIELDS = (
+        "desired_retention",
+        "new_cards_per_day",
+        "max_reviews_per_day",
+        "learning_steps",
+        "relearning_steps",
+        "maximum_interval",
+        "parameters",
+        "reminders_enabled",
+        "reminder_hour",
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings"
+    )
+    desired_retention = models.FloatField(
+        default=0.90,
+        validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(NEW_CARDS_PER_DAY_MAX)]
+    )
+    max_reviews_per_day = models.PositiveSmallIntegerField(
+        default=200, validators=[MinValueValidator(1), MaxValueValidator(REVIEWS_PER_DAY_MAX)]
+    )
     learning_steps = models.JSONField(
-        default=default_learning_steps, help_text=_("Seconds between learning steps.")
+        default=default_learning_steps,
+        validators=[validate_steps],
+        help_text=_("Seconds between learning steps."),
     )
     relearning_steps = models.JSONField(
-        default=default_relearning_steps, help_text=_("Seconds between relearning steps.")
+        default=default_relearning_steps,
+        validators=[validate_steps],
+        help_text=_("Seconds between relearning steps."),
     )
-    maximum_interval = models.PositiveIntegerField(default=36500, help_text=_("In days."))
+    maximum_interval = models.PositiveIntegerField(
+        default=MAXIMUM_INTERVAL_MAX,
+        validators=[MinValueValidator(1), MaxValueValidator(MAXIMUM_INTERVAL_MAX)],
+        help_text=_("In days."),
+    )
     parameters = models.JSONField(
-        null=True, blank=True, help_text=_("Personal FSRS weights; empty for the defaults.")
+        null=True,
+        blank=True,
+        validators=[validate_fsrs_parameters],
+        help_text=_("Personal FSRS weights; empty for the defaults."),
     )
     reminders_enabled = models.BooleanField(default=True)
     reminder_hour = models.PositiveSmallIntegerField(
-        default=8, help_text=_("Local hour (0-23) from which the day's reminder may be sent.")
+        default=8,
+        validators=[MaxValueValidator(REMINDER_HOUR_MAX)],
+        help_text=_("Local hour (0-23) from which the day's reminder may be sent."),
     )
 
     class Meta:
@@ -170,12 +242,24 @@ class ReviewSettings(models.Model):
                 name="srs_settings_retention_range",
             ),
             models.CheckConstraint(
-                condition=Q(reminder_hour__lte=23), name="srs_settings_reminder_hour_range"
+                condition=Q(reminder_hour__lte=REMINDER_HOUR_MAX),
+                name="srs_settings_reminder_hour_range",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Review settings of {self.user_id}"
+
+    def clean(self) -> None:
+        # Each field's own bounds are its validators; this is the rule between two fields.
+        if (
+            isinstance(self.new_cards_per_day, int)
+            and isinstance(self.max_reviews_per_day, int)
+            and self.new_cards_per_day > self.max_reviews_per_day
+        ):
+            raise ValidationError(
+                {"new_cards_per_day": "New cards a day cannot exceed reviews a day."},
+            )
 
 
 class DailyReviewSession(models.Model):

@@ -58,8 +58,3 @@ def fsrs_review(
         fsrs_card(card), fsrs.Rating(rating), utc(reviewed_at), duration_ms
     )
     return reviewed
-
-
-def check_parameters(parameters: list[float]) -> None:
-    """Raises ValueError, with the library's explanation, for weights it would refuse."""
-    fsrs.Scheduler(parameters=parameters)

@@ -7,14 +7,14 @@ every query compares stored UTC datetimes with that range.
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
+from config.timeutils import aware, iso, local_day, local_midnight
 from srs.exercises import exercises_build
 from srs.models import DailyReviewSession, ReviewCard, ReviewLog, ReviewSettings
 
@@ -23,13 +23,6 @@ logger = logging.getLogger(__name__)
 # Rows of (id, time zone, reminder hour, last session date) fetched per round trip by the hourly
 # job's scan of the learners: four small columns, so a large chunk costs little memory.
 MORNING_SCAN_CHUNK = 5000
-
-
-@dataclass(frozen=True)
-class LocalDay:
-    date: date
-    start: datetime  # UTC, inclusive
-    end: datetime  # UTC, exclusive
 
 
 @dataclass(frozen=True)
@@ -54,27 +47,6 @@ class ForecastDay:
     count: int
 
 
-def _aware(at: datetime | None) -> datetime:
-    at = at or timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError("A time-zone-aware datetime is required.")
-    return at
-
-
-def local_midnight(day: date, zone) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-
-
-def local_day(*, user, at: datetime) -> LocalDay:
-    zone = user.zone
-    day = _aware(at).astimezone(zone).date()
-    return LocalDay(
-        date=day,
-        start=local_midnight(day, zone),
-        end=local_midnight(day + timedelta(days=1), zone),
-    )
-
-
 def review_settings_get(*, user) -> ReviewSettings:
     """The learner's settings (`user` a user or its id); an unsaved row with the defaults when
     they never changed any."""
@@ -83,7 +55,7 @@ def review_settings_get(*, user) -> ReviewSettings:
 
 
 def reviews_done_today(*, user, now: datetime | None = None) -> DoneToday:
-    day = local_day(user=user, at=_aware(now))
+    day = local_day(user=user, at=now)
     counts = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=day.start, reviewed_at__lt=day.end
     ).aggregate(total=Count("id"), new=Count("id", filter=Q(was_new=True)))
@@ -103,7 +75,7 @@ def due_queue(
 ) -> DueQueue:
     """At most three queries whatever the number of cards: today's counts and two index range
     scans that each stop at the day's remaining limit."""
-    now = _aware(now)
+    now = aware(now)
     settings = settings or review_settings_get(user=user)
     done = reviews_done_today(user=user, now=now)
     reviews_left = max(0, settings.max_reviews_per_day - done.total)
@@ -148,9 +120,8 @@ def due_reviews_get(*, user, limit: int, now: datetime | None = None) -> dict:
 def review_forecast(*, user, days: int, now: datetime | None = None) -> list[ForecastDay]:
     """Cards falling due on each of the learner's next `days` local days, today first; cards
     already overdue count today. One aggregate query."""
-    now = _aware(now)
     zone = user.zone
-    today = now.astimezone(zone).date()
+    today = local_day(user=user, at=now).date
     horizon = local_midnight(today + timedelta(days=days), zone)
     rows = (
         ReviewCard.objects.filter(user=user, suspended=False, due__lt=horizon)
@@ -175,7 +146,7 @@ def morning_learner_batches(*, now: datetime, size: int) -> Iterator[list[int]]:
     the time zone arithmetic runs here, on each row's zone name. A learner whose zone this
     server's tz database does not know is logged and passed over, never a stop to the rest.
     """
-    now = _aware(now)
+    now = aware(now)
     default_hour = ReviewSettings._meta.get_field("reminder_hour").default
     last_session = (
         DailyReviewSession.objects.filter(user=OuterRef("pk"))
@@ -209,10 +180,6 @@ def morning_learner_batches(*, now: datetime, size: int) -> Iterator[list[int]]:
         yield batch
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def srs_export(*, user) -> dict:
     """Everything spaced repetition holds about the learner, as plain JSON values (for
     `me/export/`). Deleting the account deletes all of it: every row cascades from the user."""
@@ -221,17 +188,7 @@ def srs_export(*, user) -> dict:
     logs = ReviewLog.objects.filter(user=user).order_by("reviewed_at", "pk")
     return {
         "settings": (
-            {
-                "desired_retention": settings.desired_retention,
-                "new_cards_per_day": settings.new_cards_per_day,
-                "max_reviews_per_day": settings.max_reviews_per_day,
-                "learning_steps": settings.learning_steps,
-                "relearning_steps": settings.relearning_steps,
-                "maximum_interval": settings.maximum_interval,
-                "parameters": settings.parameters,
-                "reminders_enabled": settings.reminders_enabled,
-                "reminder_hour": settings.reminder_hour,
-            }
+            {name: getattr(settings, name) for name in ReviewSettings.EDITABLE_FIELDS}
             if settings
             else None
         ),
@@ -244,12 +201,12 @@ def srs_export(*, user) -> dict:
                 "step": card.step,
                 "stability": card.stability,
                 "difficulty": card.difficulty,
-                "due": _iso(card.due),
-                "last_review": _iso(card.last_review),
+                "due": iso(card.due),
+                "last_review": iso(card.last_review),
                 "reps": card.reps,
                 "lapses": card.lapses,
                 "suspended": card.suspended,
-                "created_at": _iso(card.created_at),
+                "created_at": iso(card.created_at),
             }
             for card in cards.iterator(chunk_size=2000)
         ],
@@ -257,14 +214,14 @@ def srs_export(*, user) -> dict:
             {
                 "card": log.card_id,
                 "rating": log.rating,
-                "reviewed_at": _iso(log.reviewed_at),
+                "reviewed_at": iso(log.reviewed_at),
                 "duration_ms": log.duration_ms,
                 "exercise_type": log.exercise_type,
                 "correct": log.correct,
                 "state_before": log.state_before,
                 "state_after": log.state_after,
-                "due_before": _iso(log.due_before),
-                "due_after": _iso(log.due_after),
+                "due_before": iso(log.due_before),
+                "due_after": iso(log.due_after),
             }
             for log in logs.iterator(chunk_size=2000)
         ],

@@ -2,7 +2,9 @@ from rest_framework import serializers
 
 from srs.models import (
     LEARNING_STEPS_MAX,
+    MAXIMUM_INTERVAL_MAX,
     NEW_CARDS_PER_DAY_MAX,
+    REMINDER_HOUR_MAX,
     RETENTION_MAX,
     RETENTION_MIN,
     REVIEWS_PER_DAY_MAX,
@@ -177,25 +179,15 @@ class ReviewSettingsSerializer(serializers.ModelSerializer):
     max_reviews_per_day = serializers.IntegerField(min_value=1, max_value=REVIEWS_PER_DAY_MAX)
     learning_steps = _steps_field()
     relearning_steps = _steps_field()
-    maximum_interval = serializers.IntegerField(min_value=1, max_value=36500)
+    maximum_interval = serializers.IntegerField(min_value=1, max_value=MAXIMUM_INTERVAL_MAX)
     parameters = serializers.ListField(
         child=serializers.FloatField(),
         allow_null=True,
         required=False,
         help_text="Personal FSRS weights (21 numbers); null for the library's defaults.",
     )
-    reminder_hour = serializers.IntegerField(min_value=0, max_value=23)
+    reminder_hour = serializers.IntegerField(min_value=0, max_value=REMINDER_HOUR_MAX)
 
     class Meta:
         model = ReviewSettings
-        fields = [
-            "desired_retention",
-            "new_cards_per_day",
-            "max_reviews_per_day",
-            "learning_steps",
-            "relearning_steps",
-            "maximum_interval",
-            "parameters",
-            "reminders_enabled",
-            "reminder_hour",
-        ]
+        fields = ReviewSettings.EDITABLE_FIELDS

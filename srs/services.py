@@ -13,25 +13,21 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError, Conflict, NotFound
+from config.timeutils import aware, local_day
 from courses.models import Word
+from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import InvalidAnswer, Match, Verdict, grade
 from gamification.selectors import stats_get
-from gamification.services import XpSource, award_xp, review_done_record
+from gamification.services import XpSource, review_done_record, xp_award
 from srs import exercises, notifications
-from srs.error_codes import ErrorCode
+from srs.error_codes import SrsErrorCode
 from srs.models import (
-    LEARNING_STEPS_MAX,
-    NEW_CARDS_PER_DAY_MAX,
-    RETENTION_MAX,
-    RETENTION_MIN,
-    REVIEWS_PER_DAY_MAX,
-    STEP_SECONDS_MAX,
-    STEP_SECONDS_MIN,
     CardState,
     DailyReviewSession,
     Rating,
@@ -39,10 +35,9 @@ from srs.models import (
     ReviewLog,
     ReviewSettings,
 )
-from srs.scheduling import check_parameters, fsrs_review
+from srs.scheduling import fsrs_review
 from srs.selectors import (
     due_queue,
-    local_day,
     morning_learner_batches,
     review_settings_get,
     reviews_done_today,
@@ -69,14 +64,6 @@ REVIEW_XP = 1
 LEARNERS_PER_BATCH = 200
 
 
-def _aware(at: datetime | None) -> datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError("A time-zone-aware datetime is required.")
-    return at
-
-
 # --- Cards -------------------------------------------------------------------------------------
 
 
@@ -88,7 +75,7 @@ def cards_introduce(*, user, word_ids: Iterable[int], at: datetime) -> int:
     means a card is never made twice; under a race the count may include a card the other
     caller made first.
     """
-    at = _aware(at)
+    at = aware(at)
     ids = {int(word_id) for word_id in word_ids}
     if not ids:
         return 0
@@ -179,7 +166,7 @@ def card_review(
     """Applies one FSRS review (the `fsrs` library, with the learner's settings) to the card,
     writes it and its log row in one transaction, and returns the updated card."""
     rating = _rating(rating)
-    reviewed_at = _aware(reviewed_at)
+    reviewed_at = aware(reviewed_at)
     with transaction.atomic():
         locked = ReviewCard.objects.select_for_update().get(pk=card.pk)
         _review(locked, rating=rating, reviewed_at=reviewed_at, duration_ms=duration_ms)
@@ -221,13 +208,13 @@ def _daily_limits_check(*, user, card: ReviewCard, settings: ReviewSettings, now
     if done.total >= settings.max_reviews_per_day:
         raise Conflict(
             f"You have done today's {settings.max_reviews_per_day} reviews; come back tomorrow.",
-            code=ErrorCode.REVIEW_LIMIT_REACHED,
+            code=SrsErrorCode.REVIEW_LIMIT_REACHED,
         )
     if card.last_review is None and done.new >= settings.new_cards_per_day:
         raise Conflict(
             f"You have started today's {settings.new_cards_per_day} new cards; this one waits "
             "until tomorrow.",
-            code=ErrorCode.NEW_CARD_LIMIT_REACHED,
+            code=SrsErrorCode.NEW_CARD_LIMIT_REACHED,
         )
 
 
@@ -251,9 +238,11 @@ def card_answer(
     SRS_REVIEW_XP_DAILY_CAP on the learner's local day: a self-rating proves nothing, so it
     schedules the card but earns nothing, and XP cannot be farmed.
     """
-    now = _aware(now)
+    now = aware(now)
     if (answer is None) == (rating is None):
-        raise ApplicationError("Send either an answer or a rating.", code=ErrorCode.RATING_REQUIRED)
+        raise ApplicationError(
+            "Send either an answer or a rating.", code=SrsErrorCode.RATING_REQUIRED
+        )
     if rating is not None:
         rating = _rating(rating)
     with transaction.atomic():
@@ -273,12 +262,13 @@ def card_answer(
             .first()
         )
         if card is None:
-            raise NotFound("There is no such review card.", code=ErrorCode.CARD_NOT_FOUND)
+            raise NotFound("There is no such review card.", code=SrsErrorCode.CARD_NOT_FOUND)
         if card.suspended:
-            raise Conflict("This card is suspended.", code=ErrorCode.CARD_SUSPENDED)
+            raise Conflict("This card is suspended.", code=SrsErrorCode.CARD_SUSPENDED)
         if card.due > now:
             raise Conflict(
-                f"This card is not due until {card.due.isoformat()}.", code=ErrorCode.CARD_NOT_DUE
+                f"This card is not due until {card.due.isoformat()}.",
+                code=SrsErrorCode.CARD_NOT_DUE,
             )
         settings = review_settings_get(user=user)
         _daily_limits_check(user=user, card=card, settings=settings, now=now)
@@ -291,13 +281,15 @@ def card_answer(
             if key is None:
                 raise ApplicationError(
                     "This card has no exercise to answer; rate how well you knew it.",
-                    code=ErrorCode.RATING_REQUIRED,
+                    code=SrsErrorCode.RATING_REQUIRED,
                 )
             try:
                 verdict = grade(key, answer)
             except InvalidAnswer as error:
                 raise ApplicationError(
-                    str(error), code=ErrorCode.INVALID_ANSWER, fields={"answer": [str(error)]}
+                    str(error),
+                    code=ExercisesErrorCode.INVALID_ANSWER,
+                    fields={"answer": [str(error)]},
                 ) from None
             rating = rating_for(verdict=verdict, duration_ms=duration_ms)
             correct, feedback, solution = verdict.correct, verdict.feedback, str(verdict.solution)
@@ -312,7 +304,7 @@ def card_answer(
         )
         event = None
         if correct:
-            event = award_xp(
+            event = xp_award(
                 user=user,
                 amount=REVIEW_XP,
                 source=XpSource.REVIEW,
@@ -334,81 +326,23 @@ def card_answer(
 
 # --- Settings ----------------------------------------------------------------------------------
 
-SETTINGS_FIELDS = frozenset(
-    {
-        "desired_retention",
-        "new_cards_per_day",
-        "max_reviews_per_day",
-        "learning_steps",
-        "relearning_steps",
-        "maximum_interval",
-        "parameters",
-        "reminders_enabled",
-        "reminder_hour",
-    }
-)
-
-
-def _steps_problems(steps) -> list[str]:
-    if not isinstance(steps, list) or len(steps) > LEARNING_STEPS_MAX:
-        return [f"Give a list of at most {LEARNING_STEPS_MAX} steps, in seconds."]
-    if any(
-        isinstance(s, bool)
-        or not isinstance(s, int)
-        or not STEP_SECONDS_MIN <= s <= STEP_SECONDS_MAX
-        for s in steps
-    ):
-        return [
-            f"Each step is a whole number of seconds from {STEP_SECONDS_MIN} to {STEP_SECONDS_MAX}."
-        ]
-    return []
-
-
-def settings_problems(settings: ReviewSettings) -> dict[str, list[str]]:
-    """What is wrong with the settings as a whole, by field; empty when they can be saved."""
-    problems: dict[str, list[str]] = {}
-    if not RETENTION_MIN <= settings.desired_retention <= RETENTION_MAX:
-        problems["desired_retention"] = [
-            f"Desired retention is between {RETENTION_MIN} and {RETENTION_MAX}."
-        ]
-    if not 0 <= settings.new_cards_per_day <= NEW_CARDS_PER_DAY_MAX:
-        problems["new_cards_per_day"] = [f"At most {NEW_CARDS_PER_DAY_MAX} new cards a day."]
-    if not 1 <= settings.max_reviews_per_day <= REVIEWS_PER_DAY_MAX:
-        problems["max_reviews_per_day"] = [f"From 1 to {REVIEWS_PER_DAY_MAX} reviews a day."]
-    elif settings.new_cards_per_day > settings.max_reviews_per_day:
-        problems["new_cards_per_day"] = ["New cards a day cannot exceed reviews a day."]
-    for name in ("learning_steps", "relearning_steps"):
-        if errors := _steps_problems(getattr(settings, name)):
-            problems[name] = errors
-    if not 1 <= settings.maximum_interval <= 36500:
-        problems["maximum_interval"] = ["The longest interval is from 1 to 36500 days."]
-    if not 0 <= settings.reminder_hour <= 23:
-        problems["reminder_hour"] = ["The reminder hour is from 0 to 23."]
-    if settings.parameters is not None:
-        try:
-            if not isinstance(settings.parameters, list) or not all(
-                isinstance(p, int | float) and not isinstance(p, bool) for p in settings.parameters
-            ):
-                raise ValueError("FSRS parameters are a list of numbers.")
-            check_parameters(settings.parameters)
-        except ValueError as error:
-            problems["parameters"] = [str(error)]
-    return problems
-
 
 def review_settings_update(*, user, **changes) -> ReviewSettings:
     """Changes some of the learner's review settings, creating the row on first change."""
-    unknown = set(changes) - SETTINGS_FIELDS
+    unknown = set(changes) - set(ReviewSettings.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown review settings: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         settings, _ = ReviewSettings.objects.select_for_update().get_or_create(user=user)
         for name, value in changes.items():
             setattr(settings, name, value)
-        if problems := settings_problems(settings):
+        try:
+            # The user is given; its one-to-one uniqueness is the get_or_create's business.
+            settings.full_clean(exclude=["user"], validate_unique=False)
+        except DjangoValidationError as error:
             raise ApplicationError(
-                "Some settings are not valid.", code=ErrorCode.INVALID, fields=problems
-            )
+                "Some settings are not valid.", code=ApiErrorCode.INVALID, fields=error.message_dict
+            ) from error
         settings.save()
     return settings
 
@@ -449,7 +383,7 @@ def daily_session_prepare(
     the next run tries again; one that was sent is marked, so no run sends it twice. The push
     comes after the mail and is not retried: a failed push is logged and the session kept.
     """
-    now = _aware(now)
+    now = aware(now)
     settings = settings or review_settings_get(user=user)
     local_now = now.astimezone(user.zone)
     if local_now.hour < settings.reminder_hour:
@@ -484,7 +418,7 @@ def daily_reviews_prepare(
     morning has come: `srs.selectors.morning_learner_batches`). Learners whose morning has not
     come, or who have today's session already, are passed over, so a batch run late or twice
     does no harm."""
-    now = _aware(now)
+    now = aware(now)
     if user_ids is None:
         batches = morning_learner_batches(now=now, size=LEARNERS_PER_BATCH)
     else:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.services import user_token_pair
+from accounts.services import TokenPair, token_pair_issue
 from config.log_filters import OncePerInterval
 from tests.accounts.factories import UserFactory
 
@@ -80,14 +80,14 @@ def auth_client(user) -> APIClient:
 
 
 @pytest.fixture
-def token_pair(user) -> dict[str, str]:
+def token_pair(user) -> TokenPair:
     """A real login of `user`: {"access", "refresh"}, as POST auth/token/ returns them."""
-    return user_token_pair(user=user)
+    return token_pair_issue(user=user)
 
 
 @pytest.fixture
 def jwt_client(token_pair) -> APIClient:
     """`user` signed in with a real bearer token (auth_client skips authentication instead)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair['access']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair.access}")
     return client

@@ -6,10 +6,12 @@ Services raise `ApplicationError` (or a subclass) with a machine code from their
 
 from collections.abc import Mapping, Sequence
 
+from config.api.error_codes import ApiErrorCode
+
 
 class ApplicationError(Exception):
     status_code = 400
-    default_code = "bad_request"
+    default_code = ApiErrorCode.BAD_REQUEST
 
     def __init__(
         self,
@@ -29,14 +31,14 @@ class ApplicationError(Exception):
 
 class NotFound(ApplicationError):
     status_code = 404
-    default_code = "not_found"
+    default_code = ApiErrorCode.NOT_FOUND
 
 
 class Forbidden(ApplicationError):
     status_code = 403
-    default_code = "permission_denied"
+    default_code = ApiErrorCode.PERMISSION_DENIED
 
 
 class Conflict(ApplicationError):
     status_code = 409
-    default_code = "conflict"
+    default_code = ApiErrorCode.CONFLICT

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def _validation_response(detail) -> Response:
     else:
         message = "Some fields are not valid."
     return Response(
-        error_body("invalid", message, fields or None), status=status.HTTP_400_BAD_REQUEST
+        error_body(ApiErrorCode.INVALID, message, fields or None),
+        status=status.HTTP_400_BAD_REQUEST,
     )
 
 
@@ -83,7 +85,8 @@ def exception_handler(exc, context):
             extra={"status_code": 400, "request": getattr(request, "_request", request)},
         )
         return Response(
-            error_body("bad_request", _DEFAULT_MESSAGES[400]), status=status.HTTP_400_BAD_REQUEST
+            error_body(ApiErrorCode.BAD_REQUEST, _DEFAULT_MESSAGES[400]),
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -102,7 +105,7 @@ def exception_handler(exc, context):
             getattr(request, "path", "?"),
         )
         return Response(
-            error_body("server_error", _DEFAULT_MESSAGES[500]),
+            error_body(ApiErrorCode.SERVER_ERROR, _DEFAULT_MESSAGES[500]),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
@@ -143,30 +146,32 @@ def api_not_found(request, *args, **kwargs):
     """The last API route: an unknown path under /api/ is a JSON 404 even with DEBUG on (Django
     shows its HTML technical 404 for unmatched URLs then, whatever handler404 says). Exempt from
     CSRF: it changes nothing, and a POST there would otherwise get the HTML CSRF page."""
-    return _error_page(request, 404, "not_found")
+    return _error_page(request, 404, ApiErrorCode.NOT_FOUND)
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the API's error shape under /api/, Django's page elsewhere."""
     if is_api_path(request.path):
         return JsonResponse(
-            error_body("csrf_failed", "CSRF verification failed; the request was refused."),
+            error_body(
+                ApiErrorCode.CSRF_FAILED, "CSRF verification failed; the request was refused."
+            ),
             status=403,
         )
     return csrf.csrf_failure(request, reason=reason)
 
 
 def handler404(request, exception=None):
-    return _error_page(request, 404, "not_found", exception)
+    return _error_page(request, 404, ApiErrorCode.NOT_FOUND, exception)
 
 
 def handler500(request):
-    return _error_page(request, 500, "server_error")
+    return _error_page(request, 500, ApiErrorCode.SERVER_ERROR)
 
 
 def handler403(request, exception=None):
-    return _error_page(request, 403, "permission_denied", exception)
+    return _error_page(request, 403, ApiErrorCode.PERMISSION_DENIED, exception)
 
 
 def handler400(request, exception=None):
-    return _error_page(request, 400, "bad_request", exception)
+    return _error_page(request, 400, ApiErrorCode.BAD_REQUEST, exception)

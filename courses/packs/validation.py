@@ -25,7 +25,7 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from courses.models import Language, Lesson, Section, Unit, Word
 from courses.packs.problems import Path, Problem, place
-from courses.services import prerequisites_find_cycle
+from courses.services import prerequisites_cycle_find
 from exercises.media import validate_audio, validate_image
 from exercises.rules import SOLUTION_FIELDS, USES, ExerciseSpec, exercise_problems
 
@@ -295,7 +295,7 @@ class _Checker:
         edges = {slug: [to for to in targets if to in slugs] for slug, targets in edges.items()}
         # Each pass reports one cycle and cuts it, so independent cycles are all reported.
         for _ in range(sum(len(targets) for targets in edges.values())):
-            cycle = prerequisites_find_cycle(edges)
+            cycle = prerequisites_cycle_find(edges)
             if cycle is None:
                 return
             steps = list(itertools.pairwise(cycle))

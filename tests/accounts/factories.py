@@ -64,7 +64,7 @@ class EmailAddressFactory(factory.django.DjangoModelFactory):
 
 
 class LoginSessionFactory(factory.django.DjangoModelFactory):
-    """A login's session row alone, without its tokens (`user_token_pair` makes both)."""
+    """A login's session row alone, without its tokens (`token_pair_issue` makes both)."""
 
     class Meta:
         model = "accounts.LoginSession"

@@ -224,9 +224,7 @@ def test_deleting_a_user_in_the_admin_ends_their_logins(admin_client, api_client
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
-    assert_error(
-        api_client.get("/api/v1/me/", **bearer(token_pair["access"])), 401, "token_not_valid"
-    )
+    assert_error(api_client.get("/api/v1/me/", **bearer(token_pair.access)), 401, "token_not_valid")
 
 
 def test_a_password_set_in_the_admin_ends_the_users_logins(
@@ -244,9 +242,7 @@ def test_a_password_set_in_the_admin_ends_the_users_logins(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-fresh-unusual-passphrase")
-    assert_error(
-        api_client.get("/api/v1/me/", **bearer(token_pair["access"])), 401, "token_not_valid"
-    )
+    assert_error(api_client.get("/api/v1/me/", **bearer(token_pair.access)), 401, "token_not_valid")
 
 
 # --- Login sessions -----------------------------------------------------------------------------
@@ -274,9 +270,7 @@ def test_the_admin_can_end_a_login(admin_client, api_client, user, token_pair):
     assert response.status_code == 200
     session.refresh_from_db()
     assert session.revoke_reason == "admin"
-    assert_error(
-        api_client.get("/api/v1/me/", **bearer(token_pair["access"])), 401, "token_not_valid"
-    )
+    assert_error(api_client.get("/api/v1/me/", **bearer(token_pair.access)), 401, "token_not_valid")
 
 
 def test_login_sessions_cannot_be_added_or_edited_in_the_admin(admin_client):

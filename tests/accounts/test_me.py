@@ -141,7 +141,7 @@ def test_the_export_lists_the_users_logins_without_their_tokens(jwt_client, toke
 
     assert len(data["sessions"]) == 1
     assert set(data["sessions"][0]) == {"issued_at", "expires_at", "revoked"}
-    assert token_pair["refresh"] not in str(data)
+    assert token_pair.refresh not in str(data)
 
 
 def test_the_export_holds_nothing_of_other_users(jwt_client, user):
@@ -227,9 +227,12 @@ def test_after_deletion_the_tokens_of_every_login_are_refused(
 
     jwt_client.delete(ME, {"password": password})
 
-    for pair in (token_pair, other_login):
-        assert_error(api_client.get(ME, **bearer(pair["access"])), 401, "token_not_valid")
-        assert_error(api_client.post(REFRESH, {"refresh": pair["refresh"]}), 401, "token_not_valid")
+    for access, refresh in (
+        (token_pair.access, token_pair.refresh),
+        (other_login["access"], other_login["refresh"]),
+    ):
+        assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
+        assert_error(api_client.post(REFRESH, {"refresh": refresh}), 401, "token_not_valid")
 
 
 def test_a_wrong_password_refuses_the_deletion_and_deletes_nothing(jwt_client, user):
@@ -370,10 +373,8 @@ def test_after_a_password_change_only_the_new_password_logs_in(
 def test_a_password_change_ends_every_earlier_login(jwt_client, api_client, token_pair, password):
     jwt_client.post(PASSWORD, {"current_password": password, "new_password": NEW_PASSWORD})
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
-    assert_error(
-        api_client.post(REFRESH, {"refresh": token_pair["refresh"]}), 401, "token_not_valid"
-    )
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
+    assert_error(api_client.post(REFRESH, {"refresh": token_pair.refresh}), 401, "token_not_valid")
 
 
 def test_a_password_change_with_a_wrong_current_password_is_refused(jwt_client, user, password):

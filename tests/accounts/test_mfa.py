@@ -292,7 +292,7 @@ def test_other_signed_values_do_not_pass_for_an_mfa_token(
     api_client, mfa_user, password, token_pair, clock
 ):
     forged = signing.dumps({"uid": mfa_user.pk, "fp": "x"}, salt="accounts.mfa.login-token")
-    for token in (token_pair["access"], token_pair["refresh"], forged, "garbage"):
+    for token in (token_pair.access, token_pair.refresh, forged, "garbage"):
         response = api_client.post(LOGIN_MFA, {"mfa_token": token, "code": totp_code(SECRET)})
         assert_error(response, 401, "token_not_valid")
 

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import LoginSession
-from accounts.services import user_token_pair
+from accounts.services import token_pair_issue
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import assert_error, bearer, claims
 
@@ -170,27 +170,27 @@ def test_confirming_sets_the_new_password(api_client, user, password, app_reset_
 def test_confirming_ends_every_earlier_login_even_after_a_cache_flush(
     api_client, user, app_reset_url
 ):
-    phone, laptop = user_token_pair(user=user), user_token_pair(user=user)
+    phone, laptop = token_pair_issue(user=user), token_pair_issue(user=user)
     link = _reset_link_for(api_client, user)
 
     api_client.post(CONFIRM, {**link, "password": NEW_PASSWORD})
     cache.clear()
 
     for pair in (phone, laptop):
-        assert_error(api_client.get(ME, **bearer(pair["access"])), 401, "token_not_valid")
-        refused = api_client.post("/api/v1/auth/token/refresh/", {"refresh": pair["refresh"]})
+        assert_error(api_client.get(ME, **bearer(pair.access)), 401, "token_not_valid")
+        refused = api_client.post("/api/v1/auth/token/refresh/", {"refresh": pair.refresh})
         assert_error(refused, 401, "token_not_valid")
-        session = LoginSession.objects.get(sid=claims(pair["refresh"])["sid"])
+        session = LoginSession.objects.get(sid=claims(pair.refresh)["sid"])
         assert session.revoke_reason == "password_reset"
 
 
 def test_a_reset_leaves_other_accounts_logins_alone(api_client, user, app_reset_url):
-    other = user_token_pair(user=UserFactory())
+    other = token_pair_issue(user=UserFactory())
     link = _reset_link_for(api_client, user)
 
     api_client.post(CONFIRM, {**link, "password": NEW_PASSWORD})
 
-    assert api_client.get(ME, **bearer(other["access"])).status_code == 200
+    assert api_client.get(ME, **bearer(other.access)).status_code == 200
 
 
 def test_a_link_works_only_once(api_client, user, app_reset_url):
@@ -218,7 +218,7 @@ def test_a_weak_password_keeps_the_earlier_logins(api_client, user, token_pair, 
 
     api_client.post(CONFIRM, {**link, "password": "1234"})
 
-    assert api_client.get(ME, **bearer(token_pair["access"])).status_code == 200
+    assert api_client.get(ME, **bearer(token_pair.access)).status_code == 200
 
 
 def test_a_token_of_another_account_is_refused(api_client, user, app_reset_url):
@@ -289,4 +289,4 @@ def test_a_reset_on_allauths_page_ends_every_api_login(api_client, client, user,
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")

@@ -16,13 +16,14 @@ from accounts import services
 from accounts.models import LoginSession, User
 from accounts.registry import exporter_register, exporter_unregister
 from accounts.services import (
+    TokenPair,
+    token_pair_issue,
     token_refresh,
     tokens_expired_flush,
     user_erase,
     user_login,
     user_register,
     user_sessions_revoke,
-    user_token_pair,
 )
 from accounts.tasks import expired_tokens_flush
 from config.api.errors import ApplicationError
@@ -64,29 +65,29 @@ def test_accounts_own_export_sections_cannot_be_taken():
 
 
 def test_a_token_pair_is_recorded_as_outstanding_with_its_session_id(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
 
     outstanding = OutstandingToken.objects.get(user=user)
-    assert outstanding.token == pair["refresh"]
-    assert claims(outstanding.token)["sid"] == claims(pair["access"])["sid"]
+    assert outstanding.token == pair.refresh
+    assert claims(outstanding.token)["sid"] == claims(pair.access)["sid"]
 
 
 def test_revoking_a_users_sessions_blacklists_their_live_refresh_tokens(user):
-    first, second = user_token_pair(user=user), user_token_pair(user=user)
-    other = user_token_pair(user=UserFactory())
+    first, second = token_pair_issue(user=user), token_pair_issue(user=user)
+    other = token_pair_issue(user=UserFactory())
 
     user_sessions_revoke(user=user)
 
     for pair in (first, second):
-        session = LoginSession.objects.get(sid=claims(pair["refresh"])["sid"])
+        session = LoginSession.objects.get(sid=claims(pair.refresh)["sid"])
         assert session.revoked_at is not None
     assert BlacklistedToken.objects.filter(token__user=user).count() == 2
-    assert LoginSession.objects.get(sid=claims(other["refresh"])["sid"]).revoked_at is None
+    assert LoginSession.objects.get(sid=claims(other.refresh)["sid"]).revoked_at is None
 
 
 def test_revoking_sessions_skips_expired_refresh_tokens(user, settings):
     with freeze_time(now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] - timedelta(days=1)):
-        user_token_pair(user=user)
+        token_pair_issue(user=user)
 
     user_sessions_revoke(user=user)
 
@@ -104,19 +105,19 @@ def test_a_login_that_fails_to_record_its_token_leaves_the_last_login_alone(user
     assert user.last_login is None
 
 
-def _expired_pairs(user, settings, count: int) -> list[dict[str, str]]:
+def _expired_pairs(user, settings, count: int) -> list[TokenPair]:
     with freeze_time(now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] - timedelta(days=1)):
-        return [user_token_pair(user=user) for _ in range(count)]
+        return [token_pair_issue(user=user) for _ in range(count)]
 
 
 def test_flushing_deletes_expired_tokens_and_their_blacklist_rows(user, settings):
     expired = _expired_pairs(user, settings, 2)
-    RefreshToken(expired[0]["refresh"], verify=False).blacklist()
-    live = user_token_pair(user=user)
+    RefreshToken(expired[0].refresh, verify=False).blacklist()
+    live = token_pair_issue(user=user)
 
     assert tokens_expired_flush() == 2
 
-    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [live["refresh"]]
+    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [live.refresh]
     assert not BlacklistedToken.objects.exists()
 
 
@@ -130,7 +131,7 @@ def test_flushing_works_through_a_backlog_in_batches(user, settings, monkeypatch
 
 def test_flushing_twice_changes_nothing_the_second_time(user, settings):
     _expired_pairs(user, settings, 1)
-    user_token_pair(user=user)
+    token_pair_issue(user=user)
     tokens_expired_flush()
 
     assert tokens_expired_flush() == 0
@@ -214,11 +215,11 @@ def _refresh_together(refresh: str, count: int) -> list:
 @pytest.mark.parametrize("count", [2, 50])
 def test_of_concurrent_refreshes_with_one_token_exactly_one_rotates_it(count):
     user = UserFactory()
-    refresh = user_token_pair(user=user)["refresh"]
+    refresh = token_pair_issue(user=user).refresh
 
     results = _refresh_together(refresh, count)
 
-    pairs = [result for result in results if isinstance(result, dict)]
+    pairs = [result for result in results if isinstance(result, TokenPair)]
     errors = [result for result in results if isinstance(result, ApplicationError)]
     assert (len(pairs), len(errors)) == (1, count - 1)
     assert {error.code for error in errors} == {"token_not_valid"}
@@ -232,12 +233,12 @@ def test_a_concurrent_second_use_of_a_refresh_token_is_a_replay_and_ends_the_log
     # The client cannot tell a race from theft (OAuth 2.0 Security BCP): a client must not
     # refresh one login from two places at once, and the login that did is revoked.
     user = UserFactory()
-    refresh = user_token_pair(user=user)["refresh"]
+    refresh = token_pair_issue(user=user).refresh
 
     results = _refresh_together(refresh, 2)
 
-    (pair,) = [result for result in results if isinstance(result, dict)]
+    (pair,) = [result for result in results if isinstance(result, TokenPair)]
     session = LoginSession.objects.get(sid=claims(refresh)["sid"])
     assert session.revoke_reason == LoginSession.RevokeReason.REFRESH_REUSE
     with pytest.raises(ApplicationError):
-        token_refresh(refresh=pair["refresh"])
+        token_refresh(refresh=pair.refresh)

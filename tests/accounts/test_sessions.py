@@ -15,10 +15,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.authentication import SessionJWTAuthentication
 from accounts.models import LoginSession, User
 from accounts.services import (
+    TokenPair,
+    token_pair_issue,
     tokens_expired_flush,
     user_erase,
     user_password_change,
-    user_token_pair,
 )
 from config.api.errors import ApplicationError
 from tests.accounts.factories import LoginSessionFactory, UserFactory
@@ -41,25 +42,25 @@ UNREACHABLE_CACHE = {
 }
 
 
-def _session(pair: dict[str, str]) -> LoginSession:
-    return LoginSession.objects.get(sid=claims(pair["refresh"])["sid"])
+def _session(pair: TokenPair) -> LoginSession:
+    return LoginSession.objects.get(sid=claims(pair.refresh)["sid"])
 
 
 # --- The session row --------------------------------------------------------------------------
 
 
 def test_a_login_records_its_session_with_the_refresh_tokens_id(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
 
     session = _session(pair)
     assert session.user == user
-    assert session.refresh_jti == claims(pair["refresh"])["jti"]
+    assert session.refresh_jti == claims(pair.refresh)["jti"]
     assert session.revoked_at is None
     assert session.expires_at > now()
 
 
 def test_a_rotation_moves_the_session_to_the_new_refresh_token(api_client, token_pair):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
 
     session = _session(token_pair)
     assert session.refresh_jti == claims(rotated["refresh"])["jti"]
@@ -76,16 +77,16 @@ def test_a_token_whose_session_has_no_row_is_refused(api_client, user):
 
 
 def test_a_token_naming_another_users_session_is_refused(api_client, user):
-    other = user_token_pair(user=UserFactory())
+    other = token_pair_issue(user=UserFactory())
     refresh = RefreshToken.for_user(user)
-    refresh["sid"] = claims(other["refresh"])["sid"]
+    refresh["sid"] = claims(other.refresh)["sid"]
 
     assert_error(api_client.get(ME, **bearer(str(refresh.access_token))), 401, "token_not_valid")
 
 
 def test_authenticating_costs_one_query(user, token_pair, django_assert_num_queries):
     # The session is read with its user: simplejwt's own lookup of the user is not made.
-    request = APIRequestFactory().get(ME, **bearer(token_pair["access"]))
+    request = APIRequestFactory().get(ME, **bearer(token_pair.access))
 
     with django_assert_num_queries(1):
         authenticated_user, _ = SessionJWTAuthentication().authenticate(request)
@@ -96,8 +97,8 @@ def test_authenticating_costs_one_query(user, token_pair, django_assert_num_quer
 def test_an_expired_session_is_flushed_with_its_tokens(user, settings):
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
     with freeze_time(now() - lifetime - timedelta(days=1)):
-        user_token_pair(user=user)
-    live = user_token_pair(user=user)
+        token_pair_issue(user=user)
+    live = token_pair_issue(user=user)
 
     tokens_expired_flush()
 
@@ -117,14 +118,12 @@ def test_the_flush_leaves_live_sessions_alone():
 
 
 def test_a_logout_holds_after_the_cache_is_flushed(api_client, token_pair):
-    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
     cache.clear()
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
-    assert_error(
-        api_client.post(REFRESH, {"refresh": token_pair["refresh"]}), 401, "token_not_valid"
-    )
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
+    assert_error(api_client.post(REFRESH, {"refresh": token_pair.refresh}), 401, "token_not_valid")
     assert _session(token_pair).revoke_reason == "logout"
 
 
@@ -132,29 +131,25 @@ def test_a_password_change_holds_after_the_cache_is_flushed(api_client, token_pa
     response = api_client.post(
         PASSWORD,
         {"current_password": password, "new_password": NEW_PASSWORD},
-        **bearer(token_pair["access"]),
+        **bearer(token_pair.access),
     )
     assert response.status_code == 200
 
     cache.clear()
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
-    assert_error(
-        api_client.post(REFRESH, {"refresh": token_pair["refresh"]}), 401, "token_not_valid"
-    )
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
+    assert_error(api_client.post(REFRESH, {"refresh": token_pair.refresh}), 401, "token_not_valid")
     assert api_client.get(ME, **bearer(response.json()["access"])).status_code == 200
 
 
 def test_a_deletion_holds_after_the_cache_is_flushed(api_client, token_pair, password):
-    response = api_client.delete(ME, {"password": password}, **bearer(token_pair["access"]))
+    response = api_client.delete(ME, {"password": password}, **bearer(token_pair.access))
     assert response.status_code == 204
 
     cache.clear()
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
-    assert_error(
-        api_client.post(REFRESH, {"refresh": token_pair["refresh"]}), 401, "token_not_valid"
-    )
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
+    assert_error(api_client.post(REFRESH, {"refresh": token_pair.refresh}), 401, "token_not_valid")
 
 
 def test_a_deletion_that_rolls_back_leaves_the_logins_working(api_client, token_pair, user):
@@ -165,7 +160,7 @@ def test_a_deletion_that_rolls_back_leaves_the_logins_working(api_client, token_
     ):
         user_erase(user=user)
 
-    assert api_client.get(ME, **bearer(token_pair["access"])).status_code == 200
+    assert api_client.get(ME, **bearer(token_pair.access)).status_code == 200
 
 
 # --- With the cache unreachable ---------------------------------------------------------------
@@ -180,18 +175,18 @@ def broken_cache(settings):
 
 
 def test_authentication_works_with_the_cache_unreachable(api_client, token_pair, broken_cache):
-    assert api_client.get(ME, **bearer(token_pair["access"])).status_code == 200
+    assert api_client.get(ME, **bearer(token_pair.access)).status_code == 200
 
 
 def test_refresh_and_logout_work_and_hold_with_the_cache_unreachable(
     api_client, token_pair, broken_cache
 ):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh})
     assert rotated.status_code == 200
 
     assert api_client.post(LOGOUT, {"refresh": rotated.json()["refresh"]}).status_code == 204
 
-    for access in (token_pair["access"], rotated.json()["access"]):
+    for access in (token_pair.access, rotated.json()["access"]):
         assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
 
 
@@ -205,44 +200,44 @@ def test_a_password_change_holds_with_the_cache_unreachable(
         new_password=NEW_PASSWORD,
     )
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
-    assert api_client.get(ME, **bearer(new_pair["access"])).status_code == 200
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
+    assert api_client.get(ME, **bearer(new_pair.access)).status_code == 200
 
 
 def test_a_deletion_holds_with_the_cache_unreachable(api_client, user, token_pair, broken_cache):
     user_erase(user=user)
 
-    assert_error(api_client.get(ME, **bearer(token_pair["access"])), 401, "token_not_valid")
+    assert_error(api_client.get(ME, **bearer(token_pair.access)), 401, "token_not_valid")
 
 
 # --- Refresh token replay ---------------------------------------------------------------------
 
 
 def test_replaying_a_rotated_refresh_token_revokes_the_whole_login(api_client, token_pair):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
 
-    replay = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    replay = api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert_error(replay, 401, "token_not_valid")
     # The newest refresh token is dead too, and so is every access token of the login.
     assert_error(api_client.post(REFRESH, {"refresh": rotated["refresh"]}), 401, "token_not_valid")
-    for access in (token_pair["access"], rotated["access"]):
+    for access in (token_pair.access, rotated["access"]):
         assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
     assert _session(token_pair).revoke_reason == "refresh_reuse"
 
 
 def test_a_replay_ends_only_the_login_it_belongs_to(api_client, user):
-    phone, laptop = user_token_pair(user=user), user_token_pair(user=user)
-    api_client.post(REFRESH, {"refresh": phone["refresh"]})
+    phone, laptop = token_pair_issue(user=user), token_pair_issue(user=user)
+    api_client.post(REFRESH, {"refresh": phone.refresh})
 
-    api_client.post(REFRESH, {"refresh": phone["refresh"]})
+    api_client.post(REFRESH, {"refresh": phone.refresh})
 
-    assert api_client.get(ME, **bearer(laptop["access"])).status_code == 200
-    assert api_client.post(REFRESH, {"refresh": laptop["refresh"]}).status_code == 200
+    assert api_client.get(ME, **bearer(laptop.access)).status_code == 200
+    assert api_client.post(REFRESH, {"refresh": laptop.refresh}).status_code == 200
 
 
 def test_a_replay_revokes_the_login_after_several_rotations(api_client, token_pair):
-    second = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    second = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
     third = api_client.post(REFRESH, {"refresh": second["refresh"]}).json()
 
     assert_error(api_client.post(REFRESH, {"refresh": second["refresh"]}), 401, "token_not_valid")
@@ -252,17 +247,17 @@ def test_a_replay_revokes_the_login_after_several_rotations(api_client, token_pa
 
 
 def test_logging_out_with_a_rotated_refresh_token_ends_the_login(api_client, token_pair):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
 
-    response = api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    response = api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
     assert_error(response, 401, "token_not_valid")
     assert_error(api_client.get(ME, **bearer(rotated["access"])), 401, "token_not_valid")
 
 
 def test_a_revoked_login_stays_revoked_for_the_reason_it_was_first_revoked(api_client, token_pair):
-    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
-    api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert _session(token_pair).revoke_reason == "logout"

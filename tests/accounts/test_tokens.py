@@ -247,25 +247,25 @@ def test_the_default_limit_is_five_failures_and_fifteen_minutes(api_client, user
 
 
 def test_refreshing_gives_a_new_working_pair_of_the_same_session(api_client, token_pair, user):
-    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    response = api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert response.status_code == 200
     pair = response.json()
-    assert pair["refresh"] != token_pair["refresh"]
-    assert claims(pair["refresh"])["sid"] == claims(token_pair["refresh"])["sid"]
+    assert pair["refresh"] != token_pair.refresh
+    assert claims(pair["refresh"])["sid"] == claims(token_pair.refresh)["sid"]
     assert api_client.get(ME, **bearer(pair["access"])).json()["id"] == user.pk
 
 
 def test_the_old_refresh_token_is_refused_after_rotation(api_client, token_pair):
-    api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
-    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    response = api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert_error(response, 401, "token_not_valid")
 
 
 def test_the_rotated_refresh_token_rotates_again(api_client, token_pair):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
 
     response = api_client.post(REFRESH, {"refresh": rotated["refresh"]})
 
@@ -273,7 +273,7 @@ def test_the_rotated_refresh_token_rotates_again(api_client, token_pair):
 
 
 def test_an_access_token_is_refused_as_a_refresh_token(api_client, token_pair):
-    response = api_client.post(REFRESH, {"refresh": token_pair["access"]})
+    response = api_client.post(REFRESH, {"refresh": token_pair.access})
 
     assert_error(response, 401, "token_not_valid")
 
@@ -285,12 +285,12 @@ def test_a_malformed_refresh_token_is_refused(api_client):
 
 
 def test_an_expired_refresh_token_is_refused(api_client, user, settings):
-    from accounts.services import user_token_pair
+    from accounts.services import token_pair_issue
 
     with freeze_time(now() - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] * 2):
-        old = user_token_pair(user=user)
+        old = token_pair_issue(user=user)
 
-    response = api_client.post(REFRESH, {"refresh": old["refresh"]})
+    response = api_client.post(REFRESH, {"refresh": old.refresh})
 
     assert_error(response, 401, "token_not_valid")
 
@@ -299,7 +299,7 @@ def test_a_deactivated_users_refresh_token_is_refused(api_client, token_pair, us
     user.is_active = False
     user.save()
 
-    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    response = api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert_error(response, 401, "token_not_valid")
 
@@ -312,33 +312,33 @@ def test_refresh_needs_a_token(api_client):
 
 
 def test_logging_out_answers_204(api_client, token_pair):
-    response = api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    response = api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
     assert response.status_code == 204
     assert response.headers["X-Request-ID"]
 
 
 def test_the_refresh_token_is_refused_after_logout(api_client, token_pair):
-    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
-    response = api_client.post(REFRESH, {"refresh": token_pair["refresh"]})
+    response = api_client.post(REFRESH, {"refresh": token_pair.refresh})
 
     assert_error(response, 401, "token_not_valid")
 
 
 def test_the_access_token_is_refused_after_logout(api_client, token_pair):
-    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
-    response = api_client.get(ME, **bearer(token_pair["access"]))
+    response = api_client.get(ME, **bearer(token_pair.access))
 
     assert_error(response, 401, "token_not_valid")
 
 
 def test_access_tokens_from_rotation_are_refused_after_logout(api_client, token_pair):
-    rotated = api_client.post(REFRESH, {"refresh": token_pair["refresh"]}).json()
+    rotated = api_client.post(REFRESH, {"refresh": token_pair.refresh}).json()
     api_client.post(LOGOUT, {"refresh": rotated["refresh"]})
 
-    for access in (token_pair["access"], rotated["access"]):
+    for access in (token_pair.access, rotated["access"]):
         assert_error(api_client.get(ME, **bearer(access)), 401, "token_not_valid")
 
 
@@ -353,20 +353,20 @@ def test_logging_out_leaves_the_users_other_logins_working(api_client, user, pas
 
 
 def test_logging_out_works_with_an_expired_access_token_sent_along(api_client, user, settings):
-    from accounts.services import user_token_pair
+    from accounts.services import token_pair_issue
 
     with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
-        pair = user_token_pair(user=user)
+        pair = token_pair_issue(user=user)
 
-    response = api_client.post(LOGOUT, {"refresh": pair["refresh"]}, **bearer(pair["access"]))
+    response = api_client.post(LOGOUT, {"refresh": pair.refresh}, **bearer(pair.access))
 
     assert response.status_code == 204
 
 
 def test_logging_out_twice_refuses_the_second_time(api_client, token_pair):
-    api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
-    response = api_client.post(LOGOUT, {"refresh": token_pair["refresh"]})
+    response = api_client.post(LOGOUT, {"refresh": token_pair.refresh})
 
     assert_error(response, 401, "token_not_valid")
 
@@ -379,12 +379,12 @@ def test_logout_needs_a_refresh_token(api_client):
 
 
 def test_an_expired_access_token_is_refused(api_client, user, settings):
-    from accounts.services import user_token_pair
+    from accounts.services import token_pair_issue
 
     with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
-        pair = user_token_pair(user=user)
+        pair = token_pair_issue(user=user)
 
-    assert_error(api_client.get(ME, **bearer(pair["access"])), 401, "token_not_valid")
+    assert_error(api_client.get(ME, **bearer(pair.access)), 401, "token_not_valid")
 
 
 def test_a_token_without_a_session_id_is_refused(api_client, user):
@@ -410,6 +410,6 @@ def test_a_deactivated_users_access_token_is_refused(api_client, token_pair, use
     user.is_active = False
     user.save()
 
-    response = api_client.get(ME, **bearer(token_pair["access"]))
+    response = api_client.get(ME, **bearer(token_pair.access))
 
     assert_error(response, 401, "user_inactive")

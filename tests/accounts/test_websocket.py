@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils.timezone import now
 from freezegun import freeze_time
 
-from accounts.services import session_logout, token_refresh, user_token_pair
+from accounts.services import session_logout, token_pair_issue, token_refresh
 from accounts.websocket import CLOSE_UNAUTHORIZED, JWTAuthMiddleware
 from config.api.errors import ApplicationError
 
@@ -48,9 +48,9 @@ REFUSED = {"type": "websocket.close", "code": CLOSE_UNAUTHORIZED}
 
 
 def test_a_valid_access_token_connects_as_its_user(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
 
-    assert connect(f"?token={pair['access']}") == greeting(user.pk)
+    assert connect(f"?token={pair.access}") == greeting(user.pk)
 
 
 def test_a_connection_without_a_token_is_closed_with_4401(user):
@@ -63,34 +63,34 @@ def test_a_malformed_token_is_closed_with_4401(user):
 
 def test_an_expired_token_is_closed_with_4401(user, settings):
     with freeze_time(now() - settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
-        pair = user_token_pair(user=user)
+        pair = token_pair_issue(user=user)
 
-    assert connect(f"?token={pair['access']}") == REFUSED
+    assert connect(f"?token={pair.access}") == REFUSED
 
 
 def test_a_token_revoked_by_logout_is_closed_with_4401(user):
-    pair = user_token_pair(user=user)
-    session_logout(refresh=pair["refresh"])
+    pair = token_pair_issue(user=user)
+    session_logout(refresh=pair.refresh)
 
-    assert connect(f"?token={pair['access']}") == REFUSED
+    assert connect(f"?token={pair.access}") == REFUSED
 
 
 def test_a_logout_still_closes_the_socket_after_the_cache_is_flushed(user):
-    pair = user_token_pair(user=user)
-    session_logout(refresh=pair["refresh"])
+    pair = token_pair_issue(user=user)
+    session_logout(refresh=pair.refresh)
 
     cache.clear()
 
-    assert connect(f"?token={pair['access']}") == REFUSED
+    assert connect(f"?token={pair.access}") == REFUSED
 
 
 def test_a_replayed_refresh_token_closes_the_sockets_of_its_login(user):
-    pair = user_token_pair(user=user)
-    rotated = token_refresh(refresh=pair["refresh"])
+    pair = token_pair_issue(user=user)
+    rotated = token_refresh(refresh=pair.refresh)
     with pytest.raises(ApplicationError):
-        token_refresh(refresh=pair["refresh"])
+        token_refresh(refresh=pair.refresh)
 
-    assert connect(f"?token={rotated['access']}") == REFUSED
+    assert connect(f"?token={rotated.access}") == REFUSED
 
 
 def test_a_socket_connects_with_the_cache_unreachable(user, settings):
@@ -100,27 +100,27 @@ def test_a_socket_connects_with_the_cache_unreachable(user, settings):
             "LOCATION": "redis://127.0.0.1:6390/0",
         }
     }
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
 
-    assert connect(f"?token={pair['access']}") == greeting(user.pk)
+    assert connect(f"?token={pair.access}") == greeting(user.pk)
 
 
 def test_a_refresh_token_is_not_an_access_token(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
 
-    assert connect(f"?token={pair['refresh']}") == REFUSED
+    assert connect(f"?token={pair.refresh}") == REFUSED
 
 
 def test_a_deactivated_users_token_is_closed_with_4401(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
     user.is_active = False
     user.save()
 
-    assert connect(f"?token={pair['access']}") == REFUSED
+    assert connect(f"?token={pair.access}") == REFUSED
 
 
 def test_a_deleted_users_token_is_closed_with_4401(user):
-    pair = user_token_pair(user=user)
+    pair = token_pair_issue(user=user)
     user.delete()
 
-    assert connect(f"?token={pair['access']}") == REFUSED
+    assert connect(f"?token={pair.access}") == REFUSED

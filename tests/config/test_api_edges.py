@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.middleware.csrf import _get_failure_view
 from django.test import Client, RequestFactory
 
-from accounts.services import user_token_pair
+from accounts.services import token_pair_issue
 from accounts.websocket import CLOSE_UNAUTHORIZED
 
 # The WebSocket counterpart of 404, part of the contract with clients.
@@ -67,7 +67,7 @@ def _first_message(path: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_websocket_to_a_path_with_no_consumer_is_closed_with_4404(user):
-    token = user_token_pair(user=user)["access"]
+    token = token_pair_issue(user=user).access
 
     message = _first_message(f"/ws/nowhere/?token={token}")
 

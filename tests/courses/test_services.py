@@ -14,10 +14,10 @@ from courses.services import (
     course_problems,
     course_publish,
     course_unpublish,
-    exercise_spec,
+    exercise_spec_build,
     lesson_prerequisites_problems,
-    prerequisites_find_cycle,
-    requirements_cycle,
+    prerequisites_cycle_find,
+    requirements_cycle_find,
 )
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import (
@@ -29,7 +29,7 @@ from tests.courses.factories import (
     build_course,
 )
 
-# --- prerequisites_find_cycle --------------------------------------------------------------
+# --- prerequisites_cycle_find --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ from tests.courses.factories import (
     ],
 )
 def test_requirements_without_a_cycle_have_none(edges):
-    assert prerequisites_find_cycle(edges) is None
+    assert prerequisites_cycle_find(edges) is None
 
 
 @pytest.mark.parametrize(
@@ -56,21 +56,21 @@ def test_requirements_without_a_cycle_have_none(edges):
     ],
 )
 def test_a_cycle_is_returned_as_its_path(edges, cycle):
-    assert prerequisites_find_cycle(edges) == cycle
+    assert prerequisites_cycle_find(edges) == cycle
 
 
 def test_a_cycle_is_found_in_a_very_long_chain_without_recursion():
     edges = {f"l{n}": [f"l{n - 1}"] for n in range(1, 5000)}
     edges["l0"] = ["l4999"]
 
-    cycle = prerequisites_find_cycle(edges)
+    cycle = prerequisites_cycle_find(edges)
 
     assert cycle is not None
     assert len(cycle) == 5001
 
 
 def test_the_requirements_may_be_any_iterables():
-    assert prerequisites_find_cycle({"a": ("b",), "b": iter(["a"])}) == ["a", "b", "a"]
+    assert prerequisites_cycle_find({"a": ("b",), "b": iter(["a"])}) == ["a", "b", "a"]
 
 
 # --- lesson_prerequisites_problems ---------------------------------------------------------
@@ -217,7 +217,7 @@ def test_swapping_lessons_under_an_explicit_prerequisite_is_a_cycle():
         LessonChange(lesson_id=second.pk, slug="lesson-2", unit_id=second.unit_id, position=1),
     ]
 
-    cycle = requirements_cycle(course_id=course.pk, lessons=swapped)
+    cycle = requirements_cycle_find(course_id=course.pk, lessons=swapped)
 
     assert cycle == (
         "lesson-1 → lesson-2 → lesson-1 (a lesson without prerequisites waits for the lesson "
@@ -237,7 +237,7 @@ def test_deleting_a_lesson_may_make_a_cycle_through_the_lesson_before():
         lesson_id=second.pk, slug="lesson-2", unit_id=second.unit_id, position=2, deleted=True
     )
 
-    assert requirements_cycle(course_id=course.pk, lessons=[gone]) == (
+    assert requirements_cycle_find(course_id=course.pk, lessons=[gone]) == (
         "lesson-3 → lesson-1 → lesson-3 (a lesson without prerequisites waits for the lesson "
         "before it)"
     )
@@ -249,7 +249,7 @@ def test_swapping_units_is_judged_in_the_new_order():
     first, second = course.lessons.order_by("pk")
     second.prerequisites.set([first])
 
-    cycle = requirements_cycle(
+    cycle = requirements_cycle_find(
         course_id=course.pk,
         units={
             first.unit_id: (first.unit.section_id, 2),
@@ -265,7 +265,7 @@ def test_swapping_units_is_judged_in_the_new_order():
 def test_an_unchanged_course_has_no_new_cycle():
     course = build_course(lessons=5, units=2, published=False)
 
-    assert requirements_cycle(course_id=course.pk) is None
+    assert requirements_cycle_find(course_id=course.pk) is None
 
 
 # --- course_problems -----------------------------------------------------------------------
@@ -398,14 +398,14 @@ def test_checking_a_course_costs_the_same_queries_for_3_or_300_lessons(
         assert course_problems(course=course) == []
 
 
-# --- exercise_spec -------------------------------------------------------------------------
+# --- exercise_spec_build -------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_an_exercise_spec_holds_its_saved_options():
     exercise = ExerciseFactory(multiple_choice=True)
 
-    spec = exercise_spec(exercise)
+    spec = exercise_spec_build(exercise)
 
     assert spec.options == (("hola", True), ("adiós", False), ("gracias", False))
 
@@ -413,7 +413,7 @@ def test_an_exercise_spec_holds_its_saved_options():
 def test_an_exercise_spec_reads_broken_json_as_no_items():
     exercise = Exercise(type="translate", prompt="Hola", answers={"oops": 1}, tiles=None)
 
-    spec = exercise_spec(exercise, options=[])
+    spec = exercise_spec_build(exercise, options=[])
 
     assert (spec.answers, spec.tiles) == ((), ())
 

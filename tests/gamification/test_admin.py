@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from gamification.models import GemWallet, Hearts, Streak, XpEvent, XpSource
-from gamification.services import award_xp, gems_credit, gems_debit, heart_lose
+from gamification.services import gems_credit, gems_debit, heart_lose, xp_award
 from tests.accounts.factories import UserFactory
 from tests.gamification.factories import (
     DailyXpFactory,
@@ -65,8 +65,8 @@ def test_editors_cannot_see_the_game_state(editor_client, model):
 
 def test_the_xp_ledger_is_searched_by_learner_email(admin_client):
     wanted, other = UserFactory(email="wanted@example.com"), UserFactory()
-    award_xp(user=wanted, amount=10, source="lesson", source_id=1, at=NOW)
-    award_xp(user=other, amount=10, source="lesson", source_id=2, at=NOW)
+    xp_award(user=wanted, amount=10, source="lesson", source_id=1, at=NOW)
+    xp_award(user=other, amount=10, source="lesson", source_id=2, at=NOW)
 
     response = admin_client.get(changelist("xpevent"), {"q": "wanted@"})
 
@@ -74,8 +74,8 @@ def test_the_xp_ledger_is_searched_by_learner_email(admin_client):
 
 
 def test_the_xp_ledger_is_filtered_by_source(admin_client, user):
-    award_xp(user=user, amount=10, source=XpSource.LESSON, source_id=1, at=NOW)
-    review = award_xp(user=user, amount=5, source=XpSource.REVIEW, source_id=1, at=NOW)
+    xp_award(user=user, amount=10, source=XpSource.LESSON, source_id=1, at=NOW)
+    review = xp_award(user=user, amount=5, source=XpSource.REVIEW, source_id=1, at=NOW)
 
     response = admin_client.get(changelist("xpevent"), {"source__exact": "review"})
 
@@ -83,7 +83,7 @@ def test_the_xp_ledger_is_filtered_by_source(admin_client, user):
 
 
 def test_an_xp_event_opens_read_only_and_a_post_changes_nothing(admin_client, user):
-    event = award_xp(user=user, amount=10, source="lesson", source_id=1, at=NOW)
+    event = xp_award(user=user, amount=10, source="lesson", source_id=1, at=NOW)
     url = reverse("admin:gamification_xpevent_change", args=[event.pk])
 
     page = admin_client.get(url)
@@ -97,7 +97,7 @@ def test_an_xp_event_opens_read_only_and_a_post_changes_nothing(admin_client, us
 
 
 def test_an_xp_event_cannot_be_deleted(admin_client, user):
-    event = award_xp(user=user, amount=10, source="lesson", source_id=1, at=NOW)
+    event = xp_award(user=user, amount=10, source="lesson", source_id=1, at=NOW)
 
     response = admin_client.post(
         reverse("admin:gamification_xpevent_delete", args=[event.pk]), {"post": "yes"}

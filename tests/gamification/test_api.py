@@ -4,11 +4,11 @@ import pytest
 from freezegun import freeze_time
 
 from gamification.services import (
-    award_xp,
     gems_credit,
     gems_debit,
     heart_lose,
     lesson_completed_record,
+    xp_award,
 )
 from tests.accounts.factories import UserFactory
 from tests.gamification.factories import DailyXpFactory, GemWalletFactory, XpEventFactory
@@ -49,10 +49,10 @@ def test_a_new_learners_stats_are_zero_with_full_hearts(auth_client, user):
 
 def test_stats_report_xp_streak_hearts_and_gems(auth_client, user):
     yesterday, today = NOW - timedelta(days=1), NOW - timedelta(hours=2)
-    award_xp(user=user, amount=15, source="lesson", source_id=1, at=yesterday)
+    xp_award(user=user, amount=15, source="lesson", source_id=1, at=yesterday)
     lesson_completed_record(user=user, perfect=True, at=yesterday)
-    award_xp(user=user, amount=12, source="lesson", source_id=2, at=today)
-    award_xp(user=user, amount=10, source="review", source_id=9, at=today)
+    xp_award(user=user, amount=12, source="lesson", source_id=2, at=today)
+    xp_award(user=user, amount=10, source="review", source_id=9, at=today)
     lesson_completed_record(user=user, perfect=False, at=today)
     heart_lose(user=user, now=today)
     gems_credit(user=user, amount=40, reason="daily goal")
@@ -79,8 +79,8 @@ def test_stats_report_xp_streak_hearts_and_gems(auth_client, user):
 def test_stats_count_xp_today_in_the_learners_local_day(api_client):
     # 20:00 UTC on the 12th is 05:00 on the 13th in Tokyo: the evening before is another day there.
     learner = UserFactory(timezone="Asia/Tokyo")
-    award_xp(user=learner, amount=10, source="lesson", source_id=1, at=NOW - timedelta(hours=6))
-    award_xp(user=learner, amount=7, source="lesson", source_id=2, at=NOW - timedelta(hours=1))
+    xp_award(user=learner, amount=10, source="lesson", source_id=1, at=NOW - timedelta(hours=6))
+    xp_award(user=learner, amount=7, source="lesson", source_id=2, at=NOW - timedelta(hours=1))
     api_client.force_authenticate(learner)
 
     with freeze_time(NOW):
@@ -110,7 +110,7 @@ def test_stats_show_hearts_regenerated_since_the_last_loss(auth_client, user):
 
 def test_stats_are_the_callers_own(auth_client, user):
     other = UserFactory()
-    award_xp(user=other, amount=50, source="lesson", source_id=1, at=NOW)
+    xp_award(user=other, amount=50, source="lesson", source_id=1, at=NOW)
     gems_credit(user=other, amount=50, reason="x")
 
     with freeze_time(NOW):

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from config.api.errors import ApplicationError
 from gamification.models import DailyXp, GemTransaction, GemWallet, Hearts, LearnerStats, XpEvent
-from gamification.services import award_xp, gems_credit, gems_debit, heart_lose
+from gamification.services import gems_credit, gems_debit, heart_lose, xp_award
 from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def test_two_concurrent_awards_for_the_same_source_award_once():
     user = UserFactory()
 
     def award():
-        return award_xp(user=user, amount=20, source="lesson", source_id="session-1", at=NOW)
+        return xp_award(user=user, amount=20, source="lesson", source_id="session-1", at=NOW)
 
     results = race(award, award)
 
@@ -66,8 +66,8 @@ def test_two_concurrent_first_awards_of_a_day_both_count():
     user = UserFactory()
 
     results = race(
-        lambda: award_xp(user=user, amount=20, source="lesson", source_id=1, at=NOW),
-        lambda: award_xp(user=user, amount=5, source="review", source_id=1, at=NOW),
+        lambda: xp_award(user=user, amount=20, source="lesson", source_id=1, at=NOW),
+        lambda: xp_award(user=user, amount=5, source="review", source_id=1, at=NOW),
     )
 
     assert all(isinstance(result, XpEvent) for result in results)
@@ -77,11 +77,11 @@ def test_two_concurrent_first_awards_of_a_day_both_count():
 
 def test_concurrent_capped_awards_never_pass_the_daily_cap():
     user = UserFactory()
-    award_xp(user=user, amount=4, source="review", source_id=0, at=NOW, daily_cap=5)
+    xp_award(user=user, amount=4, source="review", source_id=0, at=NOW, daily_cap=5)
 
     results = race(
         *(
-            lambda n=n: award_xp(
+            lambda n=n: xp_award(
                 user=user, amount=1, source="review", source_id=n, at=NOW, daily_cap=5
             )
             for n in range(1, 5)
@@ -99,8 +99,8 @@ def test_concurrent_first_capped_awards_of_a_day_share_the_cap():
     user = UserFactory()
 
     results = race(
-        lambda: award_xp(user=user, amount=3, source="review", source_id=1, at=NOW, daily_cap=4),
-        lambda: award_xp(user=user, amount=3, source="review", source_id=2, at=NOW, daily_cap=4),
+        lambda: xp_award(user=user, amount=3, source="review", source_id=1, at=NOW, daily_cap=4),
+        lambda: xp_award(user=user, amount=3, source="review", source_id=2, at=NOW, daily_cap=4),
     )
 
     assert sorted(result.amount for result in results) == [1, 3]

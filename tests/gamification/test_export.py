@@ -15,11 +15,11 @@ from gamification.models import (
 )
 from gamification.selectors import gamification_export
 from gamification.services import (
-    award_xp,
     gems_credit,
     gems_debit,
     heart_lose,
     lesson_completed_record,
+    xp_award,
 )
 from tests.accounts.factories import UserFactory
 
@@ -30,7 +30,7 @@ NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
 
 @pytest.fixture
 def active_user(user):
-    award_xp(user=user, amount=10, source="lesson", source_id=5, at=NOW)
+    xp_award(user=user, amount=10, source="lesson", source_id=5, at=NOW)
     lesson_completed_record(user=user, perfect=True, at=NOW)
     heart_lose(user=user, now=NOW)
     gems_credit(user=user, amount=30, reason="goal")
@@ -101,7 +101,7 @@ def test_the_export_costs_the_same_queries_with_a_long_history(
     with django_assert_max_num_queries(7) as small:
         gamification_export(user=active_user)
     for index in range(50):
-        award_xp(user=active_user, amount=1, source="review", source_id=index, at=NOW)
+        xp_award(user=active_user, amount=1, source="review", source_id=index, at=NOW)
         gems_credit(user=active_user, amount=1, reason="bonus")
 
     with django_assert_max_num_queries(len(small.captured_queries)):

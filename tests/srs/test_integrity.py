@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from config.api.errors import ApplicationError
 from gamification.models import DailyXp, LearnerStats, XpEvent
-from gamification.services import award_xp
+from gamification.services import xp_award
 from srs.checks import review_xp_cap_check
 from srs.models import ReviewCard, ReviewLog, ReviewSettings
 from srs.services import card_answer, review_settings_update
@@ -233,7 +233,7 @@ def test_the_review_cap_leaves_lesson_xp_alone(user, settings):
     settings.SRS_REVIEW_XP_DAILY_CAP = 1
     [first, second] = _cards(user, 2, seen=True)
     at = BEFORE_MIDNIGHT
-    award_xp(user=user, amount=30, source="lesson", source_id="s1", at=at)
+    xp_award(user=user, amount=30, source="lesson", source_id="s1", at=at)
 
     outcomes = [
         card_answer(user=user, card_id=card.pk, answer=right_answer(card), now=at)

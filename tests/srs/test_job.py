@@ -7,7 +7,7 @@ from django.core import mail
 from freezegun import freeze_time
 
 from accounts.models import User
-from gamification.services import award_xp
+from gamification.services import xp_award
 from srs.models import DailyReviewSession, ReviewSettings
 from srs.services import daily_reviews_prepare
 from srs.tasks import morning_reviews, morning_reviews_batch
@@ -147,7 +147,7 @@ def test_no_reminder_for_a_learner_who_reviewed_today():
 
 def test_no_reminder_for_a_learner_who_earned_xp_today():
     learner = _learner("Europe/London")
-    award_xp(user=learner, amount=10, source="lesson", source_id=1, at=_at(6, 30))
+    xp_award(user=learner, amount=10, source="lesson", source_id=1, at=_at(6, 30))
 
     daily_reviews_prepare(now=_at(9))
 

@@ -4,11 +4,13 @@ Fuzzing is on (see srs.scheduling) and draws from Python's global `random`, so e
 seeds it with the same value before the library's review and before ours.
 """
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
 import fsrs
 import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from srs.models import CardState, Rating, ReviewCard, ReviewLog
 from srs.services import card_review
@@ -122,6 +124,25 @@ def test_the_learners_settings_drive_the_scheduler(user):
     )
 
     _replay(card, scheduler, reviews=60, seed=11)
+
+
+def test_a_learning_card_rated_hard_twice_on_one_day_keeps_its_stability(user):
+    """FSRS-6 as the reference histories compute it (fsrs-rs, the optimiser): on a same-day
+    review the short-term stability factor S^-w19 * e^(w17 * (G - 3 + w18)) is at least 1 for
+    Hard, Good and Easy, so only Again can lower stability. fsrs 6.3.0 applied that floor to
+    Good and Easy only, and a second Hard on the same day lowered it."""
+    w = DEFAULT_PARAMETERS
+    card = ReviewCardFactory(user=user, due=START, created_at=START)
+    first = card_review(card=card, rating=Rating.HARD, reviewed_at=START)
+    factor = math.exp(w[17] * (Rating.HARD - 3 + w[18])) * first.stability ** -w[19]
+    assert factor < 1, "the case where the floor matters"
+
+    second = card_review(
+        card=first, rating=Rating.HARD, reviewed_at=first.due + timedelta(minutes=1)
+    )
+
+    assert second.last_review.date() == START.date()
+    assert (second.state, second.stability) == (CardState.LEARNING, first.stability)
 
 
 def test_each_review_is_logged_with_the_state_before_and_after(user):
