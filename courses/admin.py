@@ -73,11 +73,14 @@ PUBLISH_MESSAGES_PER_COURSE = 10
 NOTHING = "—"
 
 
-def _admin_link(obj, text=None) -> str:
+def _admin_link(obj, text=None, *, field: str | None = None) -> str:
     try:
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     except NoReverseMatch:
         return str(text or obj)
+    if field:
+        # Straight to the field to fix; an exercise's options are the inline group below it.
+        url += "#options-group" if field == "options" else f"#id_{field}"
     return format_html('<a href="{}">{}</a>', url, text or obj)
 
 
@@ -86,9 +89,13 @@ def _when(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else formats.localize(timezone.template_localtime(moment))
 
 
+def _problem_message(problem) -> str:
+    """A publishing problem's message, an exercise type named by label (see `readable_problem`)."""
+    return readable_problem(problem.rule) if problem.rule is not None else problem.message
+
+
 def _problem_text(problem) -> str:
-    """A publishing problem as a message, its type named by label (see `readable_problem`)."""
-    message = readable_problem(problem.message)
+    message = _problem_message(problem)
     return f"{problem.place}: {message}" if problem.place else message
 
 
@@ -350,7 +357,7 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
                 (
                     course,
                     [
-                        (problem, readable_problem(problem.message), self._problem_link(problem))
+                        (problem, _problem_message(problem), self._problem_link(problem))
                         for problem in problems
                     ],
                 )
@@ -379,7 +386,9 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
             )
 
     def _problem_link(self, problem) -> str:
-        return _admin_link(problem.target, _("fix")) if problem.target is not None else ""
+        if problem.target is None:
+            return ""
+        return _admin_link(problem.target, _("fix"), field=problem.field)
 
     @admin.action(description=_("Unpublish the selected courses (back to draft)"))
     def unpublish(self, request, queryset):

@@ -39,7 +39,8 @@ from courses.services import (
     lesson_prerequisites_problems,
     requirements_cycle,
 )
-from exercises.rules import USES, exercise_problems
+from exercises.problems import Problem
+from exercises.rules import exercise_problems, unused_field_problems
 from exercises.types import ExerciseType
 
 # Options that satisfy every multiple choice rule: the exercise form judges an exercise with
@@ -143,12 +144,9 @@ def _course_of_unit(unit_id) -> int | None:
     return Unit.objects.filter(pk=unit_id).values_list("section__course_id", flat=True).first()
 
 
-def readable_problem(problem: str) -> str:
-    """A rule's sentence as editors read it: "fill_blank needs…" names the type by its label."""
-    kind, space, rest = problem.partition(" ")
-    if kind in EXERCISE_TYPE_LABELS:
-        return f"{EXERCISE_TYPE_LABELS[kind]}{space}{rest}"
-    return problem
+def readable_problem(problem: Problem) -> str:
+    """A rule's problem as editors read it: the exercise type named by its label ("Word bank")."""
+    return problem.worded({"type": EXERCISE_TYPE_LABELS})
 
 
 # --- Ids from the request ------------------------------------------------------------------
@@ -544,26 +542,6 @@ class LessonInlineForm(forms.ModelForm):
     # every row of the page at once.
 
 
-# Which field a rule's sentence is about, by the words it uses (first match wins).
-_PROBLEM_FIELDS = (
-    ("option", None),
-    ("tile", "tiles"),
-    ("pair", "pairs"),
-    ("side", "pairs"),
-    ("answer", "answers"),
-    ("audio", "audio"),
-    ("blank", "prompt"),
-    ("prompt", "prompt"),
-)
-
-
-def _field_of(problem: str) -> str | None:
-    for word, field in _PROBLEM_FIELDS:
-        if word in problem:
-            return field
-    return None
-
-
 class ExerciseForm(forms.ModelForm):
     answers = LinesField(
         label=_("Accepted answers"),
@@ -613,11 +591,13 @@ class ExerciseForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("type")
-        for name in ("answers", "tiles", "pairs"):
-            if kind in USES and cleaned.get(name) and name not in USES[kind]:
-                message = _("%(type)s exercises have no %(field)s; empty the field.")
-                label = str(self.fields[name].label).lower()
-                self.add_error(name, message % {"type": EXERCISE_TYPE_LABELS[kind], "field": label})
+        filled = [name for name in ("answers", "tiles", "pairs") if cleaned.get(name)]
+        for problem in unused_field_problems(kind or "", filled):
+            message = _("%(type)s exercises have no %(field)s; empty the field.")
+            label = str(self.fields[problem.field].label).lower()
+            self.add_error(
+                problem.field, message % {"type": EXERCISE_TYPE_LABELS[kind], "field": label}
+            )
         lesson = cleaned.get("lesson") or (
             self.instance.lesson if self.instance.lesson_id else None
         )
@@ -640,8 +620,8 @@ class ExerciseForm(forms.ModelForm):
         # judges the real ones (see OptionInlineFormSet).
         spec = exercise_spec(self.instance, options=_VALID_OPTIONS)
         for problem in exercise_problems(spec):
-            field = _field_of(problem)
-            self.add_error(field if field in self.fields else None, readable_problem(problem))
+            field = problem.field if problem.field in self.fields else None
+            self.add_error(field, readable_problem(problem))
         self.instance._rules_checked = not self.errors
 
 
