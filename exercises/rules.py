@@ -101,9 +101,9 @@ def unused_field_problems(kind: str, present: Iterable[str]) -> list[Problem]:
         _problem(
             ProblemCode.FIELD_UNUSED,
             name,
-            "%(type)s does not use %(field)s",
+            "%(type)s does not use %(name)s",
             type=kind,
-            field=name,
+            name=name,
         )
         for name in SOLUTION_FIELDS
         if name in present and name not in USES[kind]

@@ -272,8 +272,9 @@ class _Checker:
             for problem in unused_field_problems(kind, exercise):
                 self.add((*path, problem.field), problem.message)
         if kind in USES and path not in self._broken:
-            for message in exercise_problems(_spec(exercise)):
-                self.add(path, message)
+            # At the exercise, not at `problem.field`: a rule may weigh several members at once.
+            for problem in exercise_problems(_spec(exercise)):
+                self.add(path, problem.message)
         referenced = exercise.get("words")
         if isinstance(referenced, list):
             for index, text in enumerate(referenced):
