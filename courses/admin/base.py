@@ -61,6 +61,11 @@ class ContentHistoryHelper(HistoricalRecordContextHelper):
 
 class ContentAdmin(SimpleHistoryAdmin):
     list_per_page = 50
+
+    class Media:
+        # Served from this app's static files: inline tables sized to fit the page.
+        css = {"all": ["admin/courses/content.css"]}
+
     # Simple history's list, saying nothing (not "None") for a change without reason or author.
     object_history_list_template = "admin/courses/object_history_list.html"
 

@@ -4,10 +4,13 @@ Publishing goes through `courses.services.course_publish`, never through the for
 is read-only here.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +30,7 @@ from courses.models import (
     Section,
     Unit,
 )
+from courses.selectors import course_outline_get
 from courses.services import CourseNotPublishable, course_publish, course_unpublish
 
 PUBLISH_RESULTS_TEMPLATE = "admin/courses/course/publish_results.html"
@@ -53,6 +57,8 @@ class SectionInline(admin.TabularInline):
     ordering = ["position"]
     extra = 0
     show_change_link = True
+    # Two short lines in the row; the section's own page has room for more.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class UnitInline(admin.TabularInline):
@@ -62,6 +68,10 @@ class UnitInline(admin.TabularInline):
     ordering = ["position"]
     extra = 0
     show_change_link = True
+
+
+def _quiet(text: str) -> str:
+    return format_html('<span class="quiet">{}</span>', text) if text else ""
 
 
 @admin.register(Language)
@@ -88,9 +98,17 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
     list_filter = ["status", "learning_language", "from_language"]
     list_select_related = ["learning_language", "from_language"]
     search_fields = ["title", "slug", "description"]
-    readonly_fields = ["status", "version", "last_published", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "version",
+        "last_published",
+        "created_at",
+        "updated_at",
+        "outline",
+    ]
     fieldsets = [
         (None, {"fields": ["slug", "title", "description"]}),
+        (_("Outline"), {"fields": ["outline"]}),
         (_("Languages"), {"fields": ["learning_language", "from_language"]}),
         (
             _("Publishing"),
@@ -111,6 +129,47 @@ class CourseAdmin(CoursePackAdminMixin, ContentAdmin):
     @admin.display(description=_("lessons"), ordering="lesson_total")
     def lesson_count(self, course: Course) -> int:
         return course.lesson_total
+
+    @admin.display(description=_("sections, units and lessons"))
+    def outline(self, course: Course) -> str:
+        """Every unit and lesson one click away, without opening each section first."""
+        if course.pk is None:
+            return _("Save the course, then add sections below.")
+        sections = course_outline_get(course_id=course.pk)
+        if not sections:
+            return _("No sections yet: add them below.")
+        return format_html(
+            '<ul class="course-outline">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{} {}<ul>{}</ul></li>",
+                (
+                    (
+                        admin_link(section),
+                        _quiet(section.cefr_level),
+                        format_html_join(
+                            "",
+                            "<li>{}<ul>{}</ul></li>",
+                            (
+                                (
+                                    admin_link(unit),
+                                    format_html_join(
+                                        "",
+                                        "<li>{} {}</li>",
+                                        (
+                                            (admin_link(lesson), _quiet(lesson.slug))
+                                            for lesson in unit.lessons.all()
+                                        ),
+                                    ),
+                                )
+                                for unit in section.units.all()
+                            ),
+                        ),
+                    )
+                    for section in sections
+                ),
+            ),
+        )
 
     @admin.display(description=_("last published"), ordering="published_at")
     def last_published(self, course: Course) -> str:

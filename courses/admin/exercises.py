@@ -39,7 +39,14 @@ class ExerciseAdmin(ContentAdmin):
     list_filter = ["type", "lesson__course"]
     list_select_related = ["lesson__course"]
     search_fields = ["prompt", "key", "lesson__slug", "lesson__title", "answers"]
-    ordering = ["lesson__course__title", "lesson__slug", "position"]
+    # Course order: as learners meet the exercises, lesson by lesson.
+    ordering = [
+        "lesson__course__title",
+        "lesson__unit__section__position",
+        "lesson__unit__position",
+        "lesson__position",
+        "position",
+    ]
     autocomplete_fields = ["lesson", "words"]
 
     TYPE_FIELDSETS = {

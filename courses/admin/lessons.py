@@ -76,7 +76,8 @@ class LessonAdmin(ContentAdmin):
         (_("Scoring"), {"fields": ["xp_reward", "pass_score"]}),
         # The field's help text says what prerequisites do.
         (_("Unlocking"), {"fields": ["prerequisites"]}),
-        (_("Exercises"), {"fields": ["add_exercise"]}),
+        # Untitled: the exercises' table below is headed "Exercises" already.
+        (None, {"fields": ["add_exercise"]}),
     ]
 
     def get_queryset(self, request):
