@@ -1,6 +1,8 @@
-"""The forms of a lesson's page: the lesson (its course follows its unit; prerequisites stay in
-the course and make no cycle, `courses.services.lesson_prerequisites_problems`) and its exercises
-inline."""
+"""The forms of a lesson's page: the lesson, and its exercises inline.
+
+A lesson's course follows its unit; its slug is unique in the course; its prerequisites stay in
+the course and make no cycle (`courses.services.lesson_prerequisites_problems`).
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
