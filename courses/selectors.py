@@ -80,3 +80,15 @@ def lesson_preview_get(*, lesson_id: int) -> Lesson:
         )
         .get(pk=lesson_id)
     )
+
+
+def course_outline_get(*, course_id: int) -> list[Section]:
+    """A course's sections → units → lessons in course order, for the admin's outline; three
+    queries, whatever the course's size."""
+    lessons = Lesson.objects.order_by("position").only("id", "unit_id", "slug", "title")
+    units = Unit.objects.order_by("position").prefetch_related(Prefetch("lessons", lessons))
+    return list(
+        Section.objects.filter(course_id=course_id)
+        .order_by("position")
+        .prefetch_related(Prefetch("units", units))
+    )

@@ -24,6 +24,7 @@ from config.api.errors import ApplicationError
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson, Section, Unit
 from courses.selectors import course_content_get
+from exercises.problems import Problem
 from exercises.rules import ExerciseSpec, exercise_problems
 
 __all__ = [
@@ -324,12 +325,17 @@ def lesson_prerequisites_problems(*, lesson: Lesson, prerequisites: Iterable[Les
 class ContentProblem:
     """Something that keeps a course from learners, and where it is.
 
-    `target` is the model instance to fix (course, lesson or exercise), for links in the admin.
+    `target` is the model instance to fix (course, lesson or exercise), for links in the admin;
+    `field` is the field of `target` to fix, when one is; `rule` is the exercise rule's own
+    problem when an exercise breaks one (its parameters let the admin word it otherwise).
     """
 
     place: str
     message: str
     target: Model | None = None
+    code: str = ""
+    field: str | None = None
+    rule: Problem | None = None
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message
@@ -373,7 +379,9 @@ def course_problems(*, course: Course) -> list[ContentProblem]:
                 ordered.append((place, lesson))
                 problems += _lesson_problems(place, lesson, course)
     if not ordered:
-        problems.append(ContentProblem("", "The course has no lessons.", course))
+        problems.append(
+            ContentProblem("", "The course has no lessons.", course, code="course_empty")
+        )
         return problems
     problems += _reachability_problems(ordered)
     return problems
@@ -383,21 +391,40 @@ def _lesson_problems(place: str, lesson: Lesson, course: Course) -> list[Content
     problems = []
     exercises = lesson.exercises.all()
     if not exercises:
-        problems.append(ContentProblem(place, "the lesson has no exercises", lesson))
+        problems.append(
+            ContentProblem(place, "the lesson has no exercises", lesson, code="lesson_empty")
+        )
     for number, exercise in enumerate(exercises, start=1):
-        for message in exercise_problems(exercise_spec_build(exercise)):
+        for rule in exercise_problems(exercise_spec_build(exercise)):
             problems.append(
-                ContentProblem(f"{place}{PLACE_SEPARATOR}exercise {number}", message, exercise)
+                ContentProblem(
+                    f"{place}{PLACE_SEPARATOR}exercise {number}",
+                    rule.message,
+                    exercise,
+                    code=rule.code,
+                    field=rule.field,
+                    rule=rule,
+                )
             )
     for prerequisite in lesson.prerequisites.all():
         if prerequisite.pk == lesson.pk:
-            problems.append(ContentProblem(place, "the lesson requires itself", lesson))
+            problems.append(
+                ContentProblem(
+                    place,
+                    "the lesson requires itself",
+                    lesson,
+                    code="prerequisite_itself",
+                    field="prerequisites",
+                )
+            )
         elif prerequisite.course_id != course.pk:
             problems.append(
                 ContentProblem(
                     place,
                     f"its prerequisite '{prerequisite.slug}' is in another course",
                     lesson,
+                    code="prerequisite_elsewhere",
+                    field="prerequisites",
                 )
             )
     return problems
@@ -419,7 +446,13 @@ def _reachability_problems(ordered: list[tuple[str, Lesson]]) -> list[ContentPro
         place, lesson = by_pk[cycle[0]]
         message = "no learner can reach it: its requirements form a cycle "
         problems.append(
-            ContentProblem(place, message + _cycle_text(cycle, names, implicit), lesson)
+            ContentProblem(
+                place,
+                message + _cycle_text(cycle, names, implicit),
+                lesson,
+                code="requirements_cycle",
+                field="prerequisites",
+            )
         )
         first, second = cycle[0], cycle[1]
         edges[first] = [key for key in edges[first] if key != second]

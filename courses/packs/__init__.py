@@ -1,7 +1,7 @@
 """Course packs: one JSON file (with its media) that holds a whole course.
 
 The format is `../shared/COURSE_PACK.md`; `courses/course-pack.schema.json` is the contract. The
-commands (`import_course`, `export_course`) and the admin (`courses.admin_packs`) are thin
+commands (`import_course`, `export_course`) and the admin (`courses.admin.packs`) are thin
 callers of the functions below.
 
 - `course_pack_import(pack=..., base_dir=..., files=..., by=...)` validates the pack (schema,

@@ -27,7 +27,7 @@ from courses.models import Language, Lesson, Section, Unit, Word
 from courses.packs.problems import Path, Problem, place
 from courses.services import prerequisites_cycle_find
 from exercises.media import validate_audio, validate_image
-from exercises.rules import SOLUTION_FIELDS, USES, ExerciseSpec, exercise_problems
+from exercises.rules import USES, ExerciseSpec, exercise_problems, unused_field_problems
 
 SCHEMA_FILE = FilePath(__file__).resolve().parent.parent / "course-pack.schema.json"
 FORMAT = "course-pack/1"
@@ -268,13 +268,13 @@ class _Checker:
         kind = exercise.get("type")
         if not isinstance(kind, str):
             kind = None  # the schema reports it; a list or an object cannot even be looked up
-        if kind in USES:
-            for name in SOLUTION_FIELDS:
-                if name in exercise and name not in USES[kind]:
-                    self.add((*path, name), f"{kind} does not use {name}")
+        if kind is not None:
+            for problem in unused_field_problems(kind, exercise):
+                self.add((*path, problem.field), problem.message)
         if kind in USES and path not in self._broken:
-            for message in exercise_problems(_spec(exercise)):
-                self.add(path, message)
+            # At the exercise, not at `problem.field`: a rule may weigh several members at once.
+            for problem in exercise_problems(_spec(exercise)):
+                self.add(path, problem.message)
         referenced = exercise.get("words")
         if isinstance(referenced, list):
             for index, text in enumerate(referenced):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from courses.forms import LinesField, PairsField
+from courses.admin.forms import LinesField, PairsField
 
 
 def test_lines_are_shown_one_item_per_line():

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.admin_packs import CoursePackAdminMixin
+from courses.admin.packs import CoursePackAdminMixin
 from courses.models import Course, Exercise, ExerciseOption, Word
 from courses.packs import (
     course_pack_dumps,

@@ -1,11 +1,14 @@
 """exercises.rules.exercise_problems: each rule with a passing and a failing case.
 
-These are the rules the admin's forms, the publish check and the pack importer all apply.
+These are the rules the admin's forms, the publish check and the pack importer all apply. Each
+problem is data: a code to branch on, the field it is about, and a message.
 """
 
 import pytest
 
-from exercises.rules import ExerciseSpec, exercise_problems
+from exercises.problems import Problem, ProblemCode
+from exercises.rules import ExerciseSpec
+from exercises.rules import exercise_problems as judged
 
 VALID = {
     "multiple_choice": ExerciseSpec(
@@ -26,6 +29,11 @@ VALID = {
         type="match_pairs", pairs=(("hola", "hello"), ("adiós", "goodbye"))
     ),
 }
+
+
+def exercise_problems(spec: ExerciseSpec) -> list[str]:
+    """The messages, for the tests of wording; `test_*_field_and_code` check the rest."""
+    return [problem.message for problem in judged(spec)]
 
 
 def with_(kind: str, **changes) -> ExerciseSpec:
@@ -176,3 +184,68 @@ def test_fill_blank_needs_exactly_one_blank(prompt):
     problems = exercise_problems(with_("fill_blank", prompt=prompt))
 
     assert problems == ["fill_blank needs exactly one blank (___) in its prompt"]
+
+
+# --- Problems are data ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "code", "field"),
+    [
+        (ExerciseSpec(type="essay"), ProblemCode.UNKNOWN_TYPE, "type"),
+        (with_("translate", prompt=" "), ProblemCode.PROMPT_MISSING, "prompt"),
+        (with_("fill_blank", prompt="días"), ProblemCode.BLANK_COUNT, "prompt"),
+        (with_("listen_type", has_audio=False), ProblemCode.AUDIO_MISSING, "audio"),
+        (with_("translate", answers=()), ProblemCode.ANSWERS_MISSING, "answers"),
+        (with_("translate", answers=("a", " ")), ProblemCode.ANSWER_EMPTY, "answers"),
+        (with_("translate", answers=("a", "A")), ProblemCode.ANSWER_REPEATED, "answers"),
+        (
+            with_("multiple_choice", options=(("a", True), ("b", True))),
+            ProblemCode.OPTIONS_CORRECT_COUNT,
+            "options",
+        ),
+        (
+            with_("multiple_choice", options=(("a", True), ("A", False))),
+            ProblemCode.OPTION_REPEATED,
+            "options",
+        ),
+        (with_("word_bank", tiles=("Buenas",)), ProblemCode.TILES_TOO_FEW, "tiles"),
+        (with_("word_bank", tiles=("Buenas", "días")), ProblemCode.TILES_LACKING, "tiles"),
+        (with_("match_pairs", pairs=(("a", "b"),)), ProblemCode.PAIRS_TOO_FEW, "pairs"),
+        (
+            with_("match_pairs", pairs=(("a", "b"), ("a", ""))),
+            ProblemCode.PAIR_MALFORMED,
+            "pairs",
+        ),
+        (
+            with_("match_pairs", pairs=(("a", "b"), ("A", "c"))),
+            ProblemCode.PAIR_LEFT_REPEATED,
+            "pairs",
+        ),
+        (
+            with_("match_pairs", pairs=(("a", "b"), ("c", "B"))),
+            ProblemCode.PAIR_RIGHT_REPEATED,
+            "pairs",
+        ),
+    ],
+)
+def test_each_problem_carries_its_field_and_code(spec, code, field):
+    [problem] = judged(spec)
+
+    assert isinstance(problem, Problem)
+    assert (problem.code, problem.field) == (code, field)
+
+
+def test_a_problem_words_its_type_otherwise_without_parsing_its_message():
+    [problem] = judged(with_("word_bank", tiles=("Buenas", "días")))
+
+    assert problem.message == "word_bank answer 'Buenas noches' needs tiles it lacks: noches"
+    assert problem.worded({"type": {"word_bank": "Word bank"}}) == (
+        "Word bank answer 'Buenas noches' needs tiles it lacks: noches"
+    )
+
+
+def test_a_value_holding_a_percent_sign_is_shown_as_it_is():
+    [problem] = judged(with_("word_bank", tiles=("100", "días"), answers=("100 %(type)s",)))
+
+    assert problem.message == "word_bank answer '100 %(type)s' needs tiles it lacks: %(type)s"

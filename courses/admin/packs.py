@@ -2,7 +2,8 @@
 
 `CoursePackAdminMixin` goes first in the Course admin's bases. It adds:
 
-- an "Import course pack" page (linked from the course list): upload a pack `.json`, or a `.zip`
+- an "Import course pack" page (linked from the course list), linking to a page on the pack
+  format and to the pack's JSON Schema: upload a pack `.json`, or a `.zip`
   holding `pack.json` and its media; every problem is listed with its place in the pack and
   nothing is written; on success a message says what changed;
 - a "Course pack" column with download links per course (JSON, or a zip with the media), and a
@@ -21,7 +22,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -34,10 +35,12 @@ from courses.packs import (
     course_pack_import,
     course_pack_zip,
     pack_load_upload,
+    pack_schema,
 )
 from courses.packs.loading import ZIP_MAX_BYTES
 
 IMPORT_TEMPLATE = "admin/courses/course/import_pack.html"
+FORMAT_TEMPLATE = "admin/courses/course/pack_format.html"
 
 
 class CoursePackImportForm(forms.Form):
@@ -75,6 +78,16 @@ class CoursePackAdminMixin:
                 "import-pack/",
                 wrap(self.import_pack_view),
                 name="{}_{}_import_pack".format(*info),
+            ),
+            path(
+                "import-pack/format/",
+                wrap(self.pack_format_view),
+                name="{}_{}_pack_format".format(*info),
+            ),
+            path(
+                "import-pack/schema.json",
+                wrap(self.pack_schema_view),
+                name="{}_{}_pack_schema".format(*info),
             ),
             path(
                 "<path:object_id>/pack.json",
@@ -188,6 +201,21 @@ class CoursePackAdminMixin:
             "problems": problems,
         }
         return TemplateResponse(request, IMPORT_TEMPLATE, context)
+
+    def pack_format_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("The course pack format"),
+        }
+        return TemplateResponse(request, FORMAT_TEMPLATE, context)
+
+    def pack_schema_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(pack_schema(), json_dumps_params={"indent": 2})
 
     def _after_import_url(self, request, report, dry_run: bool) -> str:
         info = (self.opts.app_label, self.opts.model_name)
