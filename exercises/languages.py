@@ -10,8 +10,10 @@ being learned. So:
   accepted answer, and a word bank's tiles) holding more of them than the prompt means the
   answer is in the language being learned; the prompt holding more of them means the learner
   translates out of it, into the language the course is taught from;
-- `multiple_choice`: the same test between the correct option and the prompt ("Which one means
-  “hello”?" offers Spanish words; "What does “adiós” mean?" offers English ones).
+- `multiple_choice`: the language being learned when the options hold one of the exercise's
+  words ("Which one means “hello”?" offers Spanish words, and so does "Choose the
+  missing word: “Tengo veinte ___.”"), the course's other language when only the prompt holds
+  them ("What does “adiós” mean?" offers English ones).
 
 A tie (an exercise without words, say) gives the language being learned.
 """
@@ -27,10 +29,6 @@ from exercises.types import ExerciseType
 class CourseLanguages:
     learning: str
     source: str  # the language the course is taught from
-
-    @property
-    def codes(self) -> tuple[str, str]:
-        return (self.learning, self.source)
 
 
 _ALWAYS_LEARNING = frozenset(
@@ -53,12 +51,15 @@ def answer_language_default(
     languages: CourseLanguages,
 ) -> str:
     """The default rule above; `answer` is the text the learner answers with (the first accepted
-    answer, the tiles joined, or the correct option's text)."""
+    answer, that and the tiles, or the options' texts)."""
     kind = ExerciseType(type)
     if kind in _ALWAYS_LEARNING:
         return languages.learning
     in_answer = _hits(answer, words)
     in_prompt = _hits(prompt, words)
+    if kind is ExerciseType.MULTIPLE_CHOICE:
+        # An option is a word or a short phrase: holding any of the words tells its language.
+        return languages.source if in_prompt and not in_answer else languages.learning
     return languages.source if in_prompt > in_answer else languages.learning
 
 
@@ -69,7 +70,8 @@ def exercise_answer_language(exercise, *, languages: CourseLanguages) -> str:
         return exercise.answer_language
     kind = ExerciseType(exercise.type)
     if kind is ExerciseType.MULTIPLE_CHOICE:
-        answer = next((o.text for o in exercise.options.all() if o.is_correct), "")
+        # All the options: they are in one language, and a plural may hide the correct one's word.
+        answer = " / ".join(option.text for option in exercise.options.all())
     elif kind is ExerciseType.WORD_BANK:
         answer = " ".join([*(exercise.answers or [])[:1], *(exercise.tiles or [])])
     else:
