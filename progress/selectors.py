@@ -203,15 +203,21 @@ class SessionView:
 def lesson_session_view_get(*, user, session_id: int, now: datetime | None = None) -> SessionView:
     """The learner's own session for a client to resume, in three queries whatever its size."""
     now = now or timezone.now()
-    session = LessonSession.objects.filter(id=session_id, user=user).first()
+    session = (
+        LessonSession.objects.filter(id=session_id, user=user)
+        .select_related("lesson__course__learning_language")
+        .first()
+    )
     if session is None:
         raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+    # Snapshots taken before exercises said their answer language: the rule's fallback.
+    fallback_language = session.lesson.course.learning_language.code
     answered: dict[int, bool] = {}
     for exercise_id, correct in session.answers.values_list("exercise_id", "correct"):
         answered[exercise_id] = answered.get(exercise_id, False) or correct
     exercises = []
     for item in session.exercises:
-        shown = dict(item, answered=item["id"] in answered)
+        shown = {"answer_language": fallback_language, **item, "answered": item["id"] in answered}
         if item["id"] in answered:
             shown["correct"] = answered[item["id"]]
         exercises.append(shown)

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from courses.models import Exercise
 from gamification.services import hearts_get
-from progress.models import SessionAnswer
+from progress.models import LessonSession, SessionAnswer
 from tests.accounts.factories import UserFactory
 from tests.progress.conftest import LearnerApi
 from tests.progress.factories import EnrollmentFactory, build_path, right_answer, wrong_answer
@@ -161,3 +161,17 @@ def test_a_retried_answer_with_its_client_id_still_returns_the_first_verdict(lea
 
     assert retried.status_code == 200
     assert retried.json() == first.json()
+
+
+def test_a_session_started_before_answer_languages_reads_with_the_learned_language(
+    learner, session
+):
+    stored = LessonSession.objects.get(id=session["id"])
+    for item in stored.exercises:
+        del item["answer_language"]
+    stored.save(update_fields=["exercises"])
+
+    response = learner.client.get(_url(session["id"]))
+
+    assert response.status_code == 200
+    assert {e["answer_language"] for e in response.json()["exercises"]} == {"es"}
