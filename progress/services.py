@@ -274,6 +274,18 @@ def session_answer_submit(
                 "This exercise is not part of the session.",
                 code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
             )
+        earlier = list(
+            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id).only(
+                "id", "correct", "solution"
+            )
+        )
+        right = next((row for row in earlier if row.correct), None)
+        if right is not None:
+            raise Conflict(
+                "This exercise has already been answered right; answer the others.",
+                code=ProgressErrorCode.ALREADY_ANSWERED,
+                extra={"exercise": exercise_id, "correct": True, "solution": right.solution},
+            )
         try:
             verdict = grade(_answer_key(item), answer)
         except InvalidAnswer as error:
@@ -292,18 +304,6 @@ def session_answer_submit(
                 code=ProgressErrorCode.EXERCISE_BROKEN,
             ) from error
 
-        earlier = list(
-            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id).only(
-                "id", "correct", "solution"
-            )
-        )
-        right = next((row for row in earlier if row.correct), None)
-        if right is not None:
-            raise Conflict(
-                "This exercise has already been answered right; answer the others.",
-                code=ProgressErrorCode.ALREADY_ANSWERED,
-                extra={"exercise": exercise_id, "correct": True, "solution": right.solution},
-            )
         first_try = not earlier
         row = SessionAnswer(
             session=session,

@@ -175,3 +175,13 @@ def test_a_session_started_before_answer_languages_reads_with_the_learned_langua
 
     assert response.status_code == 200
     assert {e["answer_language"] for e in response.json()["exercises"]} == {"es"}
+
+
+def test_an_exercise_answered_right_is_done_whatever_is_sent_again(learner, session):
+    item = session["exercises"][0]
+    learner.answer(session["id"], item["id"], right_answer(_exercise(item)))
+
+    response = learner.answer(session["id"], item["id"], {"nonsense": True})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "already_answered"
