@@ -7,6 +7,7 @@ lesson's status for the caller (locked / available / completed); lessons it leav
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +20,8 @@ _NOT_FOUND = OpenApiResponse(description="No published course has this slug (`co
 
 
 class CourseListApi(ListAPIView):
+    # The catalogue is public: a client shows the courses before sign-up.
+    permission_classes = [AllowAny]
     serializer_class = CourseOutputSerializer
 
     def get_queryset(self):
@@ -30,6 +33,7 @@ class CourseListApi(ListAPIView):
 
 
 class CourseDetailApi(APIView):
+    permission_classes = [AllowAny]
     serializer_class = CourseTreeOutputSerializer
 
     def get_lesson_statuses(self, course: Course) -> dict[int, str]:

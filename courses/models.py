@@ -258,6 +258,15 @@ class Exercise(models.Model):
     )
     tiles = models.JSONField(default=list, blank=True, help_text=_("Word bank tiles."))
     pairs = models.JSONField(default=list, blank=True, help_text=_("Match pairs: [[left, right]]"))
+    answer_language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "The language code the learner answers in: the course's learning language or the "
+            "language it is taught from. Empty: decided from the exercise (see exercises."
+            "languages)."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[words])
 

@@ -13,6 +13,7 @@ from progress import services
 from progress.selectors import (
     course_published_get,
     lesson_for_session_get,
+    lesson_session_view_get,
     lesson_statuses_for,
 )
 from progress.serializers import (
@@ -26,7 +27,8 @@ from progress.serializers import (
 
 class CourseDetailApi(ContentCourseDetailApi):
     """The course tree, each lesson with its status for the caller (locked, available,
-    completed). Served from here because only progress knows what the learner completed."""
+    completed). Served from here because only progress knows what the learner completed.
+    Open to anonymous callers (as its parent), who see what a new learner would."""
 
     def get_lesson_statuses(self, course: Course) -> dict[int, str]:
         # The tree arrives loaded (sections, units, lessons, each by position): course order.
@@ -68,6 +70,30 @@ class LessonSessionStartApi(APIView):
         lesson = lesson_for_session_get(lesson_id=lesson_id)
         session = services.lesson_session_start(user=request.user, lesson=lesson)
         return Response(LessonSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class PracticeHeartsApi(APIView):
+    @extend_schema(
+        operation_id="practice_hearts_create",
+        request=None,
+        responses={201: LessonSessionOutputSerializer},
+        summary="Start a practice of material already met, even without hearts; finishing it "
+        "restores a heart (409 nothing_to_practise before any lesson was started)",
+    )
+    def post(self, request: Request) -> Response:
+        session = services.practice_session_start(user=request.user)
+        return Response(LessonSessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class SessionDetailApi(APIView):
+    @extend_schema(
+        operation_id="sessions_retrieve",
+        responses={200: LessonSessionOutputSerializer},
+        summary="The session as at its start, each exercise with answered and correct: resume it",
+    )
+    def get(self, request: Request, session_id: int) -> Response:
+        view = lesson_session_view_get(user=request.user, session_id=session_id)
+        return Response(LessonSessionOutputSerializer(view).data)
 
 
 class SessionAnswerApi(APIView):

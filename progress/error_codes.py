@@ -13,3 +13,5 @@ class ProgressErrorCode(StrEnum):
     EXERCISE_BROKEN = "exercise_broken"
     SESSION_FINISHED = "session_finished"
     SESSION_INCOMPLETE = "session_incomplete"
+    ALREADY_ANSWERED = "already_answered"
+    NOTHING_TO_PRACTISE = "nothing_to_practise"

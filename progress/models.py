@@ -31,7 +31,10 @@ class Enrollment(models.Model):
 
 
 class LessonProgress(models.Model):
-    """One row per lesson a learner has passed at least once; its existence means `completed`."""
+    """One row per lesson a learner has passed at least once; its existence means `completed`.
+
+    A practice run of the lesson counts in `times_practised`, never as another completion.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
@@ -41,6 +44,8 @@ class LessonProgress(models.Model):
     times_completed = models.PositiveIntegerField(default=0)
     first_completed_at = models.DateTimeField()
     last_completed_at = models.DateTimeField()
+    times_practised = models.PositiveIntegerField(default=0)
+    last_practised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_completed_at"]
@@ -71,7 +76,11 @@ class LessonSession(models.Model):
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.ACTIVE, db_index=True
     )
     practice = models.BooleanField(
-        default=False, help_text=_("A completed lesson taken again: no hearts lost, less XP.")
+        default=False,
+        help_text=_(
+            "A completed lesson taken again, or material met earlier practised to earn a heart "
+            "back: no hearts lost, less XP or none."
+        ),
     )
     seed = models.CharField(
         max_length=32, help_text=_("Makes the tile and pair shuffles of this session repeatable.")

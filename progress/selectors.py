@@ -7,14 +7,18 @@ course order: section, unit, lesson position), and `locked` otherwise.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from config.api.errors import NotFound
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
-from courses.models import Course, CourseStatus, Lesson
+from courses.models import Course, CourseStatus, Exercise, Lesson
+from gamification.selectors import hearts_get
 from progress.error_codes import ProgressErrorCode
 from progress.models import Enrollment, LessonProgress, LessonSession
 
@@ -128,10 +132,17 @@ def is_enrolled(*, user, course_id: int) -> bool:
     return Enrollment.objects.filter(user=user, course_id=course_id).exists()
 
 
+_SESSION_LESSON_RELATED = (
+    "course__learning_language",
+    "course__from_language",
+    "unit__section",
+)
+
+
 def lesson_for_session_get(*, lesson_id: int) -> Lesson:
     """A lesson of a published course, with what a session start needs, or 404."""
     lesson = (
-        Lesson.objects.select_related("course", "unit__section")
+        Lesson.objects.select_related(*_SESSION_LESSON_RELATED)
         .filter(id=lesson_id, course__status=CourseStatus.PUBLISHED)
         .first()
     )
@@ -152,6 +163,75 @@ def lesson_session_get(*, user, session_id: int, for_update: bool = False) -> Le
     return session
 
 
+def lesson_to_practise_get(*, user) -> Lesson | None:
+    """The lesson a heart practice draws on (`POST practice/hearts/`), loaded as for a session
+    start: the lesson of the learner's latest session, or else the lesson they completed last,
+    among lessons of published courses that have exercises; None when they have met none."""
+    practicable = Q(lesson__course__status=CourseStatus.PUBLISHED) & Q(
+        Exists(Exercise.objects.filter(lesson_id=OuterRef("lesson_id")))
+    )
+    lesson_id = (
+        LessonSession.objects.filter(practicable, user=user)
+        .order_by("-started_at", "-id")
+        .values_list("lesson_id", flat=True)
+        .first()
+    )
+    if lesson_id is None:
+        lesson_id = (
+            LessonProgress.objects.filter(practicable, user=user)
+            .order_by("-last_completed_at", "-id")
+            .values_list("lesson_id", flat=True)
+            .first()
+        )
+    if lesson_id is None:
+        return None
+    return Lesson.objects.select_related(*_SESSION_LESSON_RELATED).get(id=lesson_id)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as `GET sessions/{id}/` shows it: the exercises as at the start, each with
+    `answered` and, once answered, `correct` (answered right at least once)."""
+
+    id: int
+    lesson_id: int
+    status: str
+    practice: bool
+    hearts: int
+    exercises: list[dict]
+
+
+def lesson_session_view_get(*, user, session_id: int, now: datetime | None = None) -> SessionView:
+    """The learner's own session for a client to resume, in three queries whatever its size."""
+    now = now or timezone.now()
+    session = (
+        LessonSession.objects.filter(id=session_id, user=user)
+        .select_related("lesson__course__learning_language")
+        .first()
+    )
+    if session is None:
+        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+    # Snapshots taken before exercises said their answer language: the rule's fallback.
+    fallback_language = session.lesson.course.learning_language.code
+    answered: dict[int, bool] = {}
+    for exercise_id, correct in session.answers.values_list("exercise_id", "correct"):
+        answered[exercise_id] = answered.get(exercise_id, False) or correct
+    exercises = []
+    for item in session.exercises:
+        shown = {"answer_language": fallback_language, **item, "answered": item["id"] in answered}
+        if item["id"] in answered:
+            shown["correct"] = answered[item["id"]]
+        exercises.append(shown)
+    return SessionView(
+        id=session.id,
+        lesson_id=session.lesson_id,
+        status=session.status,
+        practice=session.practice,
+        hearts=hearts_get(user=user, now=now).count,
+        exercises=exercises,
+    )
+
+
 # --- Export ------------------------------------------------------------------------------------
 
 
@@ -159,6 +239,9 @@ def progress_export(*, user) -> dict:
     """Everything progress holds about the learner, as plain JSON values (for `me/export/`):
     enrolments, lesson progress, and a summary of each session (its answers included, since they
     are the learner's own words). Oldest first; every row cascades from the user on deletion.
+
+    A practice run counts in `times_practised` of its lesson (and is a session marked
+    `practice`), never in `times_completed`.
     """
     enrollments = Enrollment.objects.filter(user=user).select_related("course")
     progress = LessonProgress.objects.filter(user=user).select_related("lesson__course")
@@ -181,6 +264,8 @@ def progress_export(*, user) -> dict:
                 "times_completed": row.times_completed,
                 "first_completed_at": iso(row.first_completed_at),
                 "last_completed_at": iso(row.last_completed_at),
+                "times_practised": row.times_practised,
+                "last_practised_at": iso(row.last_practised_at),
             }
             for row in progress.order_by("first_completed_at", "id")
         ],

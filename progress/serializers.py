@@ -40,6 +40,18 @@ class SessionExerciseSerializer(serializers.Serializer):
     right = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="match_pairs, shuffled"
     )
+    answer_language = serializers.CharField(
+        help_text="The language code the learner answers in (the course's learning language or "
+        "the language it is taught from)."
+    )
+    answered = serializers.BooleanField(
+        required=False, help_text="GET sessions/{id}/: whether the exercise has been answered."
+    )
+    correct = serializers.BooleanField(
+        required=False,
+        help_text="GET sessions/{id}/, once answered: whether it has been answered right (an "
+        "exercise answered right is done; one answered wrong is still owed a right answer).",
+    )
 
 
 class LessonSessionOutputSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from config.api.errors import ApplicationError, Conflict, Forbidden
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
+from exercises.languages import CourseLanguages, exercise_answer_language
 from gamification.error_codes import GamificationErrorCode
 from gamification.services import (
     XpSource,
@@ -31,6 +32,7 @@ from gamification.services import (
     heart_restore,
     hearts_get,
     lesson_completed_record,
+    streak_activity_record,
     streak_get,
     xp_award,
 )
@@ -48,6 +50,7 @@ from progress.selectors import (
     lesson_next,
     lesson_session_get,
     lesson_status_for,
+    lesson_to_practise_get,
 )
 from srs.services import cards_introduce
 
@@ -87,8 +90,10 @@ def _shuffled(items: list, rng: random.Random) -> list:
     return shuffled
 
 
-def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
-    """Everything needed to show the exercise and to grade it; `key` never leaves the server."""
+def _exercise_snapshot(exercise: Exercise, *, seed: str, languages: CourseLanguages) -> dict:
+    """Everything needed to show the exercise and to grade it; `key` never leaves the server.
+
+    `exercise` comes with its options and words loaded."""
     # Seeded per session and exercise: a reloaded session shows the same order.
     rng = random.Random(f"{seed}:{exercise.id}")
     kind = ExerciseType(exercise.type)
@@ -101,6 +106,7 @@ def _exercise_snapshot(exercise: Exercise, *, seed: str) -> dict:
         "hint": exercise.hint,
         "audio": _url(exercise.audio),
         "image": _url(exercise.image),
+        "answer_language": exercise_answer_language(exercise, languages=languages),
     }
     if kind is ExerciseType.MULTIPLE_CHOICE:
         item["options"] = [
@@ -160,22 +166,56 @@ def lesson_session_start(*, user, lesson: Lesson, now: datetime | None = None) -
     hearts = hearts_get(user=user, now=now)
     if not practice and hearts.count <= 0:
         raise Forbidden(
-            "You have no hearts left; wait for one to come back or practise.",
+            "You have no hearts left; wait for one to come back, or practise "
+            "(POST practice/hearts/) to earn one back.",
             code=GamificationErrorCode.NO_HEARTS,
         )
+    return _session_open(user=user, lesson=lesson, practice=practice, hearts=hearts.count)
+
+
+def practice_session_start(*, user, now: datetime | None = None) -> LessonSession:
+    """Open a practice session on material the learner has met, whatever their hearts.
+
+    The material is the lesson the learner last had a session on (the lesson just failed, most
+    often), or else the lesson they last completed. Like any practice it costs no heart for a
+    mistake, and finishing it gives a heart back; a lesson not completed yet earns no XP from it
+    and stays as it was (practising it is not passing it). A learner who has met nothing yet
+    gets 409 `nothing_to_practise`: they have never lost a heart, so the first lesson is open.
+    """
+    now = now or timezone.now()
+    lesson = lesson_to_practise_get(user=user)
+    if lesson is None:
+        raise Conflict(
+            "There is nothing to practise yet: start the first lesson of a course instead "
+            "(a learner who has not started a lesson still has all their hearts).",
+            code=ProgressErrorCode.NOTHING_TO_PRACTISE,
+        )
+    hearts = hearts_get(user=user, now=now)
+    return _session_open(user=user, lesson=lesson, practice=True, hearts=hearts.count)
+
+
+def _session_open(*, user, lesson: Lesson, practice: bool, hearts: int) -> LessonSession:
     exercises = (
         Exercise.objects.filter(lesson=lesson)
         .order_by("position")
-        .prefetch_related(Prefetch("options", ExerciseOption.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("options", ExerciseOption.objects.order_by("position")),
+            Prefetch("words", Word.objects.only("id", "text")),
+        )
     )
     seed = secrets.token_hex(8)
-    snapshot = [_exercise_snapshot(exercise, seed=seed) for exercise in exercises]
+    languages = CourseLanguages(
+        learning=lesson.course.learning_language.code, source=lesson.course.from_language.code
+    )
+    snapshot = [
+        _exercise_snapshot(exercise, seed=seed, languages=languages) for exercise in exercises
+    ]
     if not snapshot:
         raise Conflict("This lesson has no exercises yet.", code=ProgressErrorCode.LESSON_EMPTY)
     session = LessonSession.objects.create(
         user=user, lesson=lesson, practice=practice, seed=seed, exercises=snapshot
     )
-    session.hearts = hearts.count
+    session.hearts = hearts
     return session
 
 
@@ -214,6 +254,11 @@ def session_answer_submit(
 
     The same `client_id` again returns the first verdict and changes nothing. In a non-practice
     session a mistake costs a heart, and the last heart lost ends the session failed.
+
+    An exercise already answered right is done: answering it again is refused with 409
+    `already_answered`, the error carrying the first right verdict (`exercise`, `correct`,
+    `solution`), and changes nothing (no heart, no score). A wrong answer may be followed by
+    others until one is right, which is what completing the session needs.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -229,6 +274,18 @@ def session_answer_submit(
             raise ApplicationError(
                 "This exercise is not part of the session.",
                 code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
+            )
+        earlier = list(
+            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id).only(
+                "id", "correct", "solution"
+            )
+        )
+        right = next((row for row in earlier if row.correct), None)
+        if right is not None:
+            raise Conflict(
+                "This exercise has already been answered right; answer the others.",
+                code=ProgressErrorCode.ALREADY_ANSWERED,
+                extra={"exercise": exercise_id, "correct": True, "solution": right.solution},
             )
         try:
             verdict = grade(_answer_key(item), answer)
@@ -248,9 +305,7 @@ def session_answer_submit(
                 code=ProgressErrorCode.EXERCISE_BROKEN,
             ) from error
 
-        first_try = not SessionAnswer.objects.filter(
-            session=session, exercise_id=exercise_id
-        ).exists()
+        first_try = not earlier
         row = SessionAnswer(
             session=session,
             exercise_id=exercise_id,
@@ -341,6 +396,68 @@ class SessionResult:
     next_lesson: dict | None = None
 
 
+def _exercises_owed(session: LessonSession) -> list[int]:
+    """The session's exercises without a right answer yet, in the session's order."""
+    right = set(
+        session.answers.filter(correct=True).values_list("exercise_id", flat=True).distinct()
+    )
+    return [item["id"] for item in session.exercises if item["id"] not in right]
+
+
+def _award(*, user, session: LessonSession, amount: int, source: XpSource, now) -> int:
+    if amount and xp_award(user=user, amount=amount, source=source, source_id=session.id, at=now):
+        return amount
+    return 0
+
+
+def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):
+    """A lesson session's pass: XP, progress, the streak and the lesson's words into reviews."""
+    lesson = session.lesson
+    if not passed:
+        return 0, streak_get(user=user, now=now)
+    first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
+    # A lesson already completed earns the practice reward, even from a session started
+    # before that: starting it twice and finishing both must not pay twice in full.
+    amount = lesson.xp_reward if first_time else practice_xp(lesson)
+    source = XpSource.LESSON if first_time else XpSource.PRACTICE
+    xp_earned = _award(user=user, session=session, amount=amount, source=source, now=now)
+    streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
+    word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
+    cards_introduce(user=user, word_ids=list(word_ids), at=now)
+    return xp_earned, streak
+
+
+def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):
+    """A finished practice run: counted as a practice of the lesson (never as another
+    completion), a heart back whatever the score, and on a pass the practice XP and the day's
+    activity. Practising a lesson not completed yet earns no XP and leaves it as it was."""
+    lesson = session.lesson
+    changes = {"times_practised": F("times_practised") + 1, "last_practised_at": now}
+    if passed:
+        changes["best_score"] = Greatest(F("best_score"), score)
+    completed = LessonProgress.objects.filter(user=user, lesson=lesson).update(**changes) > 0
+    xp_earned = 0
+    if passed:
+        if completed:
+            xp_earned = _award(
+                user=user,
+                session=session,
+                amount=practice_xp(lesson),
+                source=XpSource.PRACTICE,
+                now=now,
+            )
+            # Words an editor added to the lesson since it was completed start their reviews.
+            word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
+            cards_introduce(user=user, word_ids=list(word_ids), at=now)
+        streak = streak_activity_record(user=user, at=now)
+    else:
+        streak = streak_get(user=user, now=now)
+    # Finishing practice (every exercise answered right) earns a heart back, pass or not: it is
+    # how a learner out of hearts gets going again.
+    hearts = heart_restore(user=user, amount=1, now=now).count
+    return xp_earned, streak, hearts
+
+
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
     """Score the session, and on a pass award XP, record progress and the streak, start reviews.
 
@@ -361,35 +478,23 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             first_right=Count("id", filter=Q(correct=True, first_try=True)),
         )
         if tally["right"] < total:
+            owed = _exercises_owed(session)
             raise Conflict(
-                f"{total - tally['right']} exercise(s) still need a right answer.",
+                f"{len(owed)} exercise(s) still need a right answer.",
                 code=ProgressErrorCode.SESSION_INCOMPLETE,
+                extra={"exercises": owed},
             )
         lesson = session.lesson
         score = tally["first_right"] * 100 // total
         passed = score >= lesson.pass_score
-        xp_earned = 0
-        if passed:
-            first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
-            # A lesson already completed earns the practice reward, even from a session started
-            # before that: starting it twice and finishing both must not pay twice in full.
-            full = first_time and not session.practice
-            amount = lesson.xp_reward if full else practice_xp(lesson)
-            source = XpSource.LESSON if full else XpSource.PRACTICE
-            if amount and xp_award(
-                user=user, amount=amount, source=source, source_id=session.id, at=now
-            ):
-                xp_earned = amount
-            streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
-            word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
-            cards_introduce(user=user, word_ids=list(word_ids), at=now)
-        else:
-            streak = streak_get(user=user, now=now)
         if session.practice:
-            # Finishing practice (every exercise answered right) earns a heart back, pass or not:
-            # it is how a learner out of hearts gets going again.
-            hearts = heart_restore(user=user, amount=1, now=now).count
+            xp_earned, streak, hearts = _practice_finish(
+                user=user, session=session, score=score, passed=passed, now=now
+            )
         else:
+            xp_earned, streak = _lesson_finish(
+                user=user, session=session, score=score, passed=passed, now=now
+            )
             hearts = hearts_get(user=user, now=now).count
         session.status = SessionStatus.PASSED if passed else SessionStatus.FAILED
         session.score = score

@@ -12,6 +12,8 @@ urlpatterns = [
         api.LessonSessionStartApi.as_view(),
         name="lesson-session-start",
     ),
+    path("practice/hearts/", api.PracticeHeartsApi.as_view(), name="practice-hearts"),
+    path("sessions/<int:session_id>/", api.SessionDetailApi.as_view(), name="session-detail"),
     path(
         "sessions/<int:session_id>/answers/",
         api.SessionAnswerApi.as_view(),

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils.crypto import salted_hmac
 
-from courses.models import Word
+from courses.models import Course, Word
 from exercises.grading import AnswerKey, ExerciseType, normalize
 from srs.models import ReviewCard
 
@@ -76,6 +76,25 @@ class ReviewExercise:
         if self.options:
             payload["options"] = self.options
         return payload
+
+
+# Whether the learner answers in the language being learned: they type or hear the word itself
+# (recall, listen), or give or pick its meaning (meaning, choice). A flashcard is rated, but
+# shows the word, so it is said to be in the word's language.
+_ANSWERS_IN_LEARNING = {
+    ReviewKind.MEANING: False,
+    ReviewKind.RECALL: True,
+    ReviewKind.CHOICE: False,
+    ReviewKind.LISTEN: True,
+    ReviewKind.FLASHCARD: True,
+}
+
+
+def answer_language(exercise: ReviewExercise, course: Course) -> str:
+    """The language code the learner answers the exercise in; `course` with its languages."""
+    if _ANSWERS_IN_LEARNING[exercise.kind]:
+        return course.learning_language.code
+    return course.from_language.code
 
 
 def _seed(card: ReviewCard, *parts: object) -> int:

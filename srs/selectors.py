@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
 from config.timeutils import aware, iso, local_day, local_midnight
-from srs.exercises import exercises_build
+from srs.exercises import answer_language, exercises_build
 from srs.models import DailyReviewSession, ReviewCard, ReviewLog, ReviewSettings
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,9 @@ def due_queue(
 
 def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
     """The cards, their words loaded, in the order of `card_ids`, in one query."""
-    cards = ReviewCard.objects.filter(pk__in=card_ids).select_related("word")
+    cards = ReviewCard.objects.filter(pk__in=card_ids).select_related(
+        "word__course__learning_language", "word__course__from_language"
+    )
     by_id = {card.pk: card for card in cards}
     return [by_id[pk] for pk in card_ids if pk in by_id]
 
@@ -111,7 +113,14 @@ def due_reviews_get(*, user, limit: int, now: datetime | None = None) -> dict:
         "new_left": queue.new_left,
         "reviews_left": queue.reviews_left,
         "results": [
-            {"card": card.pk, "word": card.word, "exercise": built[card.pk].as_payload()}
+            {
+                "card": card.pk,
+                "word": card.word,
+                "exercise": {
+                    **built[card.pk].as_payload(),
+                    "answer_language": answer_language(built[card.pk], card.word.course),
+                },
+            }
             for card in cards
         ],
     }

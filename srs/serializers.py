@@ -50,6 +50,9 @@ class ReviewExerciseSerializer(serializers.Serializer):
     )
     audio = serializers.CharField(required=False, help_text="listen_type: the audio's URL.")
     options = OptionSerializer(many=True, required=False, help_text="multiple_choice only.")
+    answer_language = serializers.CharField(
+        help_text="The language code the learner answers in (a flashcard: the word's language)."
+    )
 
 
 class WordBriefSerializer(serializers.Serializer):

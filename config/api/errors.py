@@ -20,6 +20,7 @@ class ApplicationError(Exception):
         code: str | None = None,
         status_code: int | None = None,
         fields: Mapping[str, Sequence[str]] | None = None,
+        extra: Mapping[str, object] | None = None,
     ):
         super().__init__(message)
         self.message = message
@@ -27,6 +28,8 @@ class ApplicationError(Exception):
         if status_code is not None:
             self.status_code = status_code
         self.fields = dict(fields) if fields else None
+        # More machine-readable detail beside code and message (e.g. the ids still owed).
+        self.extra = dict(extra) if extra else None
 
 
 class NotFound(ApplicationError):

@@ -31,10 +31,14 @@ _DEFAULT_MESSAGES = {
 }
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(
+    code: str, message: str, fields: dict | None = None, extra: dict | None = None
+) -> dict:
     error = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
+    if extra:
+        error.update({key: value for key, value in extra.items() if key not in error})
     return {"error": error}
 
 
@@ -72,7 +76,9 @@ def _validation_response(detail) -> Response:
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.message, exc.fields, exc.extra), status=exc.status_code
+        )
     if isinstance(exc, DjangoValidationError):
         return _validation_response(as_serializer_error(exc))
     if isinstance(exc, SuspiciousOperation):

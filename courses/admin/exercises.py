@@ -76,6 +76,7 @@ class ExerciseAdmin(ContentAdmin):
                 _("What the learner sees"),
                 {"fields": ["prompt", "hint", "explanation", "audio", "image", "words"]},
             ),
+            (_("The answer's language"), {"fields": ["answer_language"]}),
             group("answers", _("Accepted answers")),
             group("tiles", _("Word bank tiles")),
             group("pairs", _("Match pairs")),

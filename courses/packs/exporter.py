@@ -182,6 +182,8 @@ class _Exporter:
             "image": self._file(exercise.image),
             "words": [word.text for word in exercise.words.all()],
         }
+        if exercise.answer_language:
+            data["answer_language"] = exercise.answer_language
         # A row saved before the admin refused them may hold solution fields its type never
         # reads; the importer refuses a pack carrying one, so they stay out.
         uses = USES.get(exercise.type, frozenset())
@@ -281,6 +283,7 @@ def _lesson_canonical(lesson: dict[str, Any], order: dict[str, int]) -> dict[str
 
 def _exercise_canonical(exercise: dict[str, Any]) -> dict[str, Any]:
     fields = ("key", "type", "prompt", "hint", "explanation", "audio", "image", "words")
+    fields = (*fields, "answer_language")
     return _kept(
         exercise,
         (*fields, "options", "answers", "tiles", "pairs"),

@@ -297,6 +297,7 @@ class PackImporter:
             answers=list(data.get("answers", ())),
             tiles=list(data.get("tiles", ())),
             pairs=[list(pair) for pair in data.get("pairs", ())],
+            answer_language=data.get("answer_language", ""),
             count=False,
         )
         word_ids = {words[text].pk for text in data.get("words", ())}

@@ -158,6 +158,8 @@ class _Checker:
         self._media_seen: dict[tuple[str, str], str | None] = {}
         # Every path holding a schema error, and every ancestor of one.
         self._broken: set[Path] = set()
+        # The course's two language codes, the only ones an exercise may be answered in.
+        self._codes: set[Any] = set()
 
     def add(self, path: Path | str, message: str) -> None:
         where = path if isinstance(path, str) else place(path)
@@ -173,6 +175,11 @@ class _Checker:
         if not isinstance(course, dict):
             return
         self._check_course(course)
+        self._codes = {
+            language.get("code")
+            for role in ("learning_language", "from_language")
+            if isinstance(language := course.get(role), dict)
+        }
         lessons = list(_lessons(course))
         slugs, words = self._check_names(course, lessons)
         for path, lesson in lessons:
@@ -275,6 +282,13 @@ class _Checker:
             # At the exercise, not at `problem.field`: a rule may weigh several members at once.
             for problem in exercise_problems(_spec(exercise)):
                 self.add(path, problem.message)
+        answer_language = exercise.get("answer_language")
+        if isinstance(answer_language, str) and answer_language not in self._codes:
+            self.add(
+                (*path, "answer_language"),
+                f"answer_language {_brief(answer_language)} is neither the course's "
+                "learning_language nor its from_language",
+            )
         referenced = exercise.get("words")
         if isinstance(referenced, list):
             for index, text in enumerate(referenced):

@@ -1484,3 +1484,20 @@ def test_column_headings_spell_abbreviations_as_editors_write_them(editor_client
     assert "XP reward" in unit_page
     assert "Correct Image Audio" in exercise_page
     assert "Is correct" not in exercise_page
+
+
+@pytest.mark.parametrize(("language", "saved"), [("en", True), ("fr", False)])
+def test_an_editor_states_an_answer_language_of_the_course(editor_client, lesson, language, saved):
+    exercise = ExerciseFactory(lesson=lesson, prompt="Hola", answers=["Hello"])
+    data = page_data(editor_client.get(url("exercise", "change", exercise.pk)))
+    data["answer_language"] = language
+
+    response = editor_client.post(url("exercise", "change", exercise.pk), data)
+
+    exercise.refresh_from_db()
+    if saved:
+        assert response.status_code == 302, errors_of(response)
+        assert exercise.answer_language == "en"
+    else:
+        assert any("this course's languages" in error for error in errors_of(response))
+        assert exercise.answer_language == ""

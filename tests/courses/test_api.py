@@ -86,13 +86,35 @@ def test_the_list_costs_the_same_queries_for_few_or_many_courses(
     assert len(response.json()["results"]) == count
 
 
-def test_anonymous_callers_get_401_on_the_list(api_client):
-    CourseFactory(published=True)
+def test_the_list_is_open_to_anonymous_callers(api_client):
+    # A client shows the catalogue before sign-up.
+    published = CourseFactory(published=True)
+    CourseFactory()  # a draft
+
+    response = api_client.get(LIST_URL)
+
+    assert response.status_code == 200
+    assert [course["slug"] for course in response.json()["results"]] == [published.slug]
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_anonymous_list_costs_the_same_queries_for_few_or_many_courses(
+    api_client, count, django_assert_max_num_queries
+):
+    CourseFactory.create_batch(count, published=True)
+
+    with django_assert_max_num_queries(2):  # count, page
+        response = api_client.get(LIST_URL)
+
+    assert len(response.json()["results"]) == count
+
+
+def test_a_bad_token_on_the_public_list_is_still_401(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
 
     response = api_client.get(LIST_URL)
 
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "not_authenticated"
 
 
 # --- GET courses/{slug}/ -------------------------------------------------------------------
@@ -176,13 +198,21 @@ def test_an_unknown_course_is_the_same_404_as_a_draft(auth_client):
     assert unknown.json() == hidden.json()
 
 
-def test_anonymous_callers_get_401_on_the_detail(api_client):
+def test_the_detail_is_open_to_anonymous_callers(api_client):
     course = build_course()
 
     response = api_client.get(detail_url(course.slug))
 
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "not_authenticated"
+    assert response.status_code == 200
+    assert response.json()["slug"] == course.slug
+
+
+def test_a_draft_is_404_to_anonymous_callers_too(api_client):
+    draft = CourseFactory()
+
+    response = api_client.get(detail_url(draft.slug))
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("lessons", [3, 300])

@@ -1030,3 +1030,46 @@ def test_a_zip_holding_two_packs_side_by_side_is_refused_naming_both():
     assert refused.value.problems == [
         ("pack", "the zip holds several packs: es/pack.json, fr/pack.json")
     ]
+
+
+# --- answer_language ----------------------------------------------------------------------------
+
+
+def _with_answer_language(language: str) -> dict:
+    pack = make_pack()
+    lesson_of(pack, "greetings-1")["exercises"][1]["answer_language"] = language
+    return pack
+
+
+def test_an_exercise_may_state_its_answer_language_and_the_export_keeps_it():
+    pack = _with_answer_language("en")
+
+    report = import_pack(pack)
+
+    stated = Exercise.objects.get(key="tr-hello")
+    assert stated.answer_language == "en"
+    assert set(
+        Exercise.objects.exclude(pk=stated.pk).values_list("answer_language", flat=True)
+    ) == {""}
+    exported = course_pack_export(course=report.course)
+    assert exported == pack_canonical(pack)
+    assert lesson_of(exported, "greetings-1")["exercises"][1]["answer_language"] == "en"
+
+
+def test_an_answer_language_that_is_not_one_of_the_courses_is_refused():
+    problems = course_pack_validate(pack=_with_answer_language("fr"), files=pack_files())
+
+    assert [(problem.place, problem.message) for problem in problems] == [
+        (
+            "course.sections[0].units[0].lessons[0].exercises[1].answer_language",
+            "answer_language 'fr' is neither the course's learning_language nor its from_language",
+        )
+    ]
+
+
+def test_an_answer_language_that_is_not_a_language_code_is_refused_by_the_schema():
+    problems = course_pack_validate(pack=_with_answer_language("Spanish"), files=pack_files())
+
+    assert [problem.place for problem in problems][:1] == [
+        "course.sections[0].units[0].lessons[0].exercises[1].answer_language"
+    ]

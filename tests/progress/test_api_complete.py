@@ -279,7 +279,7 @@ def test_finishing_practice_restores_a_heart(learner, user, practice):
     assert hearts_get(user=user).count == settings.HEARTS_MAX - 1
 
 
-def test_practice_counts_as_another_completion_and_may_raise_the_best_score(
+def test_practice_counts_as_a_practice_not_another_completion_and_may_raise_the_best_score(
     learner, user, lessons, practice
 ):
     learner.answer_all_right(practice)
@@ -287,8 +287,11 @@ def test_practice_counts_as_another_completion_and_may_raise_the_best_score(
     learner.complete(practice["id"])
 
     progress = LessonProgress.objects.get(user=user, lesson=lessons[0])
-    assert (progress.best_score, progress.times_completed) == (100, 2)
-    assert progress.last_completed_at > progress.first_completed_at
+    assert (progress.best_score, progress.times_completed, progress.times_practised) == (100, 1, 1)
+    assert progress.last_completed_at == progress.first_completed_at
+    assert progress.last_practised_at > progress.first_completed_at
+    stats = gamification_export(user=user)["stats"]
+    assert (stats["lessons_completed"], stats["perfect_lessons"]) == (0, 0)
 
 
 def test_a_worse_practice_score_keeps_the_best_score(learner, user, lessons, practice):

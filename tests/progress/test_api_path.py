@@ -86,6 +86,30 @@ def test_course_detail_query_count_does_not_grow_with_the_course(
     assert len(_lesson_statuses(response.json())) == len(lessons)
 
 
+def test_an_anonymous_caller_sees_the_path_as_a_new_learner_would(api_client, course, lessons):
+    LessonProgressFactory(lesson=lessons[0])  # someone else's progress shows to nobody else
+
+    response = api_client.get(f"/api/v1/courses/{course.slug}/")
+
+    assert response.status_code == 200
+    assert _lesson_statuses(response.json()) == ["available", "locked", "locked"]
+
+
+@pytest.mark.parametrize("shape", [((3,),), ((50, 50, 50), (50, 50, 50))])
+def test_the_anonymous_path_costs_the_same_queries_whatever_the_course_size(
+    api_client, shape, django_assert_num_queries
+):
+    course, lessons = build_path(shape, exercises=1)
+    lessons[-1].prerequisites.set(lessons[:2])
+
+    # The content API's four, then prerequisites; an anonymous caller has no progress to read.
+    with django_assert_num_queries(5):
+        response = api_client.get(f"/api/v1/courses/{course.slug}/")
+
+    assert response.status_code == 200
+    assert len(_lesson_statuses(response.json())) == len(lessons)
+
+
 def test_enrolling_in_an_unknown_course_is_404(learner):
     response = learner.client.post("/api/v1/courses/no-such-course/enroll/")
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from courses.models import Exercise
+from courses.models import Exercise, Word
 from exercises.grading import ExerciseType
 from gamification.services import heart_lose, hearts_get
 from progress.models import LessonSession, SessionAnswer, SessionStatus
@@ -16,6 +16,7 @@ from tests.progress.factories import (
     EnrollmentFactory,
     LessonProgressFactory,
     add_exercise,
+    add_exercises,
     build_path,
     right_answer,
     wrong_answer,
@@ -581,3 +582,25 @@ def test_an_exercise_whose_key_cannot_be_graded_is_409_exercise_broken_not_a_500
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "exercise_broken"
     assert not SessionAnswer.objects.exists()
+
+
+# --- answer_language ----------------------------------------------------------------------------
+
+
+def test_every_exercise_of_a_session_says_which_language_it_is_answered_in(
+    learner, user, enrolled, lessons
+):
+    translate, choice, word_bank, match_pairs, fill_blank = add_exercises(lessons[2], 5)
+    buenos = Word.objects.create(course=lessons[2].course, lesson=lessons[2], text="buenos")
+    translate.words.add(buenos)  # the prompt "Buenos días" holds the word: answered in English
+    word_bank.answer_language = "en"  # stated by the editor, whatever the rule says
+    word_bank.save()
+    for lesson in lessons[:2]:
+        LessonProgressFactory(user=user, lesson=lesson)
+
+    session = learner.start(lessons[2]).json()
+
+    languages = {item["id"]: item["answer_language"] for item in session["exercises"]}
+    assert languages[translate.id] == "en"
+    assert languages[word_bank.id] == "en"
+    assert languages[choice.id] == languages[match_pairs.id] == languages[fill_blank.id] == "es"

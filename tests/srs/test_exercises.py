@@ -139,6 +139,7 @@ def test_a_choice_without_any_distractor_is_served_as_meaning(auth_client, user)
         "kind": "meaning",
         "prompt": "perro",
         "direction": "from_learning",
+        "answer_language": "en",
     }
     response = auth_client.post(f"/api/v1/reviews/{card.pk}/answer/", {"answer": {"text": "dog"}})
     assert response.json()["correct"] is True
@@ -188,7 +189,32 @@ def test_a_word_without_translations_or_audio_is_a_flashcard_rated_by_the_learne
     answered = auth_client.post(url, {"answer": {"text": "olé"}})
     rated = auth_client.post(url, {"rating": 3})
 
-    assert served[card.pk] == {"type": "flashcard", "kind": "flashcard", "prompt": "¡olé!"}
+    assert served[card.pk] == {
+        "type": "flashcard",
+        "kind": "flashcard",
+        "prompt": "¡olé!",
+        "answer_language": "es",
+    }
     assert answered.status_code == 400
     assert answered.json()["error"]["code"] == "rating_required"
     assert rated.status_code == 200
+
+
+def test_each_review_exercise_says_which_language_it_is_answered_in(auth_client, user):
+    # Meaning and choice ask for the word's meaning (the course's from_language); recall and
+    # listen for the word itself (the language being learned).
+    words = _course_words(24, audio_every=2)
+    _due(user, words, first_pk=1)
+    course = words[0].course
+
+    served = _served(auth_client)
+
+    expected = {
+        "meaning": course.from_language.code,
+        "choice": course.from_language.code,
+        "recall": course.learning_language.code,
+        "listen": course.learning_language.code,
+    }
+    assert {e["kind"] for e in served.values()} == set(expected)
+    for exercise in served.values():
+        assert exercise["answer_language"] == expected[exercise["kind"]], exercise

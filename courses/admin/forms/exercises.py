@@ -63,6 +63,7 @@ class ExerciseForm(forms.ModelForm):
             "answers",
             "tiles",
             "pairs",
+            "answer_language",
         ]
         help_texts = {
             "prompt": _(
@@ -86,6 +87,15 @@ class ExerciseForm(forms.ModelForm):
         lesson = cleaned.get("lesson") or (
             self.instance.lesson if self.instance.lesson_id else None
         )
+        answer_language = cleaned.get("answer_language")
+        if lesson is not None and answer_language:
+            codes = (lesson.course.learning_language.code, lesson.course.from_language.code)
+            if answer_language not in codes:
+                self.add_error(
+                    "answer_language",
+                    _("Use one of this course's languages: %(codes)s, or leave it empty.")
+                    % {"codes": ", ".join(codes)},
+                )
         words = cleaned.get("words")
         if lesson is not None and words is not None:
             strangers = [word.text for word in words if word.course_id != lesson.course_id]
