@@ -1,6 +1,5 @@
 """The accounts API (API.md, "Accounts"): parse with an input serializer, call a service, render."""
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -34,6 +33,7 @@ from accounts.services import (
     user_update,
 )
 from accounts.throttling import LoginFailureThrottle, client_ip
+from config.api.schema import AutoSchema
 
 TAG = "accounts"
 
