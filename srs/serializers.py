@@ -1,3 +1,4 @@
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from rest_framework import serializers
 
 from srs.models import (
@@ -174,11 +175,25 @@ class ReviewSettingsSerializer(serializers.ModelSerializer):
     learning_steps = _steps_field()
     relearning_steps = _steps_field()
     maximum_interval = serializers.IntegerField(min_value=1, max_value=36500)
+    # The schema can say the count and the widest range; each weight's own bounds are in the
+    # help text (OpenAPI 3.0 has no per-position item schemas) and checked by the service.
     parameters = serializers.ListField(
-        child=serializers.FloatField(),
+        child=serializers.FloatField(
+            min_value=min(LOWER_BOUNDS_PARAMETERS), max_value=max(UPPER_BOUNDS_PARAMETERS)
+        ),
+        min_length=len(LOWER_BOUNDS_PARAMETERS),
+        max_length=len(LOWER_BOUNDS_PARAMETERS),
         allow_null=True,
         required=False,
-        help_text="Personal FSRS weights (21 numbers); null for the library's defaults.",
+        help_text=(
+            f"Personal FSRS weights ({len(LOWER_BOUNDS_PARAMETERS)} numbers, each within its "
+            "bounds: "
+            + ", ".join(
+                f"[{low}, {high}]"
+                for low, high in zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+            )
+            + "); null for the library's defaults."
+        ),
     )
     reminder_hour = serializers.IntegerField(min_value=0, max_value=23)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -137,6 +138,8 @@ def _error_page(request, status_code: int, code: str, exception=None):
     return _HTML_HANDLERS[status_code](request, exception)
 
 
+# Exempt: a POST to an unknown API path is a JSON 404, not Django's HTML CSRF page (a 403).
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """The last API route: an unknown path under /api/ is a JSON 404 even with DEBUG on (Django
     shows its HTML technical 404 for unmatched URLs then, whatever handler404 says)."""

@@ -27,10 +27,13 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
-_GENERIC = {
+_GENERIC: dict[int | str, str] = {
     400: "`invalid` (see `fields`), or a request that cannot be parsed.",
     401: "`not_authenticated` or `token_not_valid`: no, an invalid, expired or revoked token.",
     404: "`not_found`: nothing is at this path for the caller.",
+    429: "`throttled`: too many requests; see Retry-After.",
+    "page": "`invalid_page` or `invalid_page_size`: not a whole number in range.",
+    "page_past_last": "`not_found`: a page past the last one.",
 }
 
 
@@ -49,6 +52,11 @@ class AutoSchema(SpectacularAutoSchema):
             generic[400] = _GENERIC[400]
         if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
             generic[404] = _GENERIC[404]
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            generic[400] = _GENERIC["page"]
+            generic[404] = _GENERIC["page_past_last"]
+        if getattr(self.view, "throttle_classes", None):
+            generic[429] = _GENERIC[429]
         for code, description in generic.items():
             responses.setdefault(str(code), {"description": description})
         error_ref = self.resolve_serializer(ErrorSerializer, "response").ref
