@@ -1,6 +1,7 @@
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from rest_framework import serializers
 
+from config.api.fields import JSONObjectField, QuerySerializer
 from srs.models import (
     LEARNING_STEPS_MAX,
     NEW_CARDS_PER_DAY_MAX,
@@ -21,7 +22,7 @@ DURATION_MS_MAX = 60 * 60 * 1000
 # --- Due ---------------------------------------------------------------------------------------
 
 
-class DueQuerySerializer(serializers.Serializer):
+class DueQuerySerializer(QuerySerializer):
     limit = serializers.IntegerField(
         min_value=1,
         max_value=DUE_PAGE_MAX,
@@ -86,7 +87,8 @@ class RatingField(serializers.ChoiceField):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    answer = serializers.JSONField(
+    exactly_one_of = ("answer", "rating")  # stated in the schema by config.api.schema
+    answer = JSONObjectField(
         required=False,
         help_text='As in lessons: {"text": "..."}, or {"option": "<id>"} for multiple_choice.',
     )
@@ -142,7 +144,7 @@ class AnswerOutputSerializer(serializers.Serializer):
 # --- Forecast ----------------------------------------------------------------------------------
 
 
-class ForecastQuerySerializer(serializers.Serializer):
+class ForecastQuerySerializer(QuerySerializer):
     days = serializers.IntegerField(min_value=1, max_value=FORECAST_DAYS_MAX, default=7)
 
 

@@ -66,5 +66,14 @@ class AutoSchema(SpectacularAutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def _map_basic_serializer(self, serializer, direction):
+        # A serializer that takes exactly one of some fields says so in its `exactly_one_of`;
+        # the schema then states it too (`oneOf` of each alone), instead of a 400 it hides.
+        result = super()._map_basic_serializer(serializer, direction)
+        names = getattr(serializer, "exactly_one_of", None)
+        if names and direction == "request":
+            result["oneOf"] = [{"required": [name]} for name in names]
+        return result
+
     def _requires_authentication(self) -> bool:
         return not all(isinstance(p, AllowAny) for p in self.view.get_permissions())

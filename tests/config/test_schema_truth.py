@@ -176,3 +176,25 @@ def test_an_anonymous_post_to_an_unknown_api_path_is_a_json_404():
 
     assert response.status_code == 404
     assert set(response.json()) == {"error"}
+
+
+def test_a_review_answer_is_documented_as_an_answer_or_a_rating_not_both(schema):
+    answer = _component(schema, "AnswerInputRequest")
+
+    assert answer["oneOf"] == [{"required": ["answer"]}, {"required": ["rating"]}]
+    assert answer["properties"]["answer"]["type"] == "object"
+
+
+def test_a_session_answer_is_documented_as_a_json_object(schema):
+    answer = _component(schema, "SessionAnswerInputRequest")["properties"]["answer"]
+
+    assert answer["type"] == "object"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"), [("/api/v1/reviews/due/", "limit"), ("/api/v1/reviews/forecast/", "days")]
+)
+def test_an_empty_query_number_is_a_400_not_the_default(auth_client, path, name):
+    response = auth_client.get(path, {name: ""})
+
+    assert_error(response, 400, "invalid", fields=[name])

@@ -25,10 +25,11 @@ from schemathesis.config import SchemathesisConfig
 from accounts.models import User
 from accounts.services import user_token_pair
 from config.wsgi import application
+from courses.models import Exercise
 from progress.services import lesson_session_start
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import WordFactory
-from tests.progress.factories import EnrollmentFactory, build_path
+from tests.progress.factories import EnrollmentFactory, build_path, right_answer
 from tests.srs.factories import ReviewCardFactory
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
@@ -56,9 +57,11 @@ def _world() -> dict[str, object]:
     course, (lesson,) = build_path(((1,),), exercises=2)
     EnrollmentFactory(user=learner, course=course)
     session = lesson_session_start(user=learner, lesson=lesson)
+    exercises = list(Exercise.objects.filter(id__in=[item["id"] for item in session.exercises]))
     card = ReviewCardFactory(user=learner, word=WordFactory(course=course))
     return {
         "access": user_token_pair(user=learner)["access"],
+        "exercises": exercises,
         "path": {
             "slug": course.slug,
             "lesson_id": lesson.id,
@@ -68,9 +71,21 @@ def _world() -> dict[str, object]:
     }
 
 
-def _load(world: dict) -> schemathesis.schemas.BaseSchema:
+def _load(world: dict, *, token=None) -> schemathesis.schemas.BaseSchema:
+    """The schema as the app serves it; `token()` gives the bearer token of each request (none:
+    anonymous). Through schemathesis' auth, so that its cases without a token stay without."""
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
     real = world["path"]
+
+    if token is not None:
+
+        @schema.auth(refresh_interval=None, retry_on=[])
+        class _Bearer:
+            def get(self, case, context):
+                return token()
+
+            def set(self, case, data, context):
+                case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
     @schema.hook
     def flatmap_path_parameters(context, path_parameters):
@@ -89,7 +104,7 @@ def _load(world: dict) -> schemathesis.schemas.BaseSchema:
         if case.meta is not None and case.meta.generation.mode.is_positive:
             rule = _UNSTATED_RULES.get((case.operation.method.upper(), case.operation.path))
             if rule is not None and isinstance(case.body, dict):
-                rule(case.body)
+                rule(case.body, world)
         return case
 
     return schema
@@ -109,22 +124,40 @@ def _strong(password: object, **user_fields) -> str:
     return password
 
 
-def _register(body: dict) -> None:
+def _register(body: dict, world: dict) -> None:
     if User.objects.filter(email__iexact=str(body.get("email", ""))).exists():
         body["email"] = f"fresh{User.objects.count()}@example.com"
     body["password"] = _strong(body.get("password"), email=body.get("email", ""))
 
 
-def _password_change(body: dict) -> None:
+def _password_change(body: dict, world: dict) -> None:
     body["current_password"] = PASSWORD
     body["new_password"] = _strong(body.get("new_password"))
 
 
-def _delete_me(body: dict) -> None:
+def _delete_me(body: dict, world: dict) -> None:
     body["password"] = PASSWORD
 
 
-def _review_settings(body: dict) -> None:
+def _session_answer(body: dict, world: dict) -> None:
+    # An exercise of the session, answered in the shape its type takes.
+    by_type = {exercise.type: exercise for exercise in world["exercises"]}
+    answer = body.get("answer")
+    if isinstance(answer, dict) and isinstance(answer.get("text"), str):
+        body["exercise"], body["answer"] = by_type["translate"].id, {"text": answer["text"]}
+    else:
+        choice = by_type["multiple_choice"]
+        body["exercise"], body["answer"] = choice.id, right_answer(choice)
+
+
+def _card_answer(body: dict, world: dict) -> None:
+    # Which answer a card takes depends on its word; a rating every card takes.
+    if "answer" in body:
+        del body["answer"]
+        body["rating"] = 3
+
+
+def _review_settings(body: dict, world: dict) -> None:
     if isinstance(body.get("parameters"), list):
         body["parameters"] = [
             min(max(value, low), high)
@@ -143,6 +176,8 @@ _UNSTATED_RULES = {
     ("POST", "/api/v1/me/password/"): _password_change,
     ("DELETE", "/api/v1/me/"): _delete_me,
     ("PATCH", "/api/v1/reviews/settings/"): _review_settings,
+    ("POST", "/api/v1/sessions/{session_id}/answers/"): _session_answer,
+    ("POST", "/api/v1/reviews/{card}/answer/"): _card_answer,
 }
 
 
@@ -159,9 +194,25 @@ def world(db):
         request_finished.connect(close_old_connections)
 
 
+# Operations that end the caller's login (a password change, a deletion): each example gets a
+# learner of its own, so that one of them succeeding does not turn the rest of the run into 401s.
+_DESTRUCTIVE = [("DELETE", "/api/v1/me/"), ("POST", "/api/v1/me/password/")]
+
+
+def _destructive(ctx) -> bool:
+    return (ctx.operation.method.upper(), ctx.operation.path) in _DESTRUCTIVE
+
+
 @pytest.fixture
 def learner_schema(world):
-    return _load(world)
+    return _load(world, token=lambda: world["access"])
+
+
+@pytest.fixture
+def destructive_schema(world):
+    return _load(
+        world, token=lambda: user_token_pair(user=UserFactory(password=PASSWORD))["access"]
+    )
 
 
 @pytest.fixture
@@ -169,7 +220,9 @@ def anonymous_schema(world):
     return _load(world)
 
 
-learner_api = schemathesis.pytest.from_fixture("learner_schema")
+# Filters go on the lazy schemas: the pytest integration applies theirs, not the fixture's.
+learner_api = schemathesis.pytest.from_fixture("learner_schema").exclude(_destructive)
+destructive_api = schemathesis.pytest.from_fixture("destructive_schema").include(_destructive)
 anonymous_api = schemathesis.pytest.from_fixture("anonymous_schema")
 
 _SETTINGS = settings(
@@ -180,8 +233,14 @@ _SETTINGS = settings(
 
 @learner_api.parametrize()
 @_SETTINGS
-def test_the_api_keeps_to_its_schema_for_a_learner(case, world):
-    case.call_and_validate(headers={"Authorization": f"Bearer {world['access']}"})
+def test_the_api_keeps_to_its_schema_for_a_learner(case):
+    case.call_and_validate()
+
+
+@destructive_api.parametrize()
+@_SETTINGS
+def test_operations_that_end_the_login_keep_to_the_schema(case):
+    case.call_and_validate()
 
 
 @anonymous_api.parametrize()
