@@ -7,6 +7,8 @@ documented shape; valid requests must not be refused with 400, invalid ones must
 
 The learner has a published course with a lesson, an open session on it and a due review card;
 path ids are sometimes swapped for those, so the operations reach real rows and not only 404s.
+All operations of one test share that data (schemathesis runs them as subtests of one test), so
+the operations that end the caller's login run apart, with a fresh learner for every request.
 """
 
 import os
@@ -112,8 +114,11 @@ def _load(world: dict, *, token=None) -> schemathesis.schemas.BaseSchema:
 
 # What the server checks and no JSON schema can state: the caller's password, a password's
 # strength, an email not taken yet, one setting bounded by another, each FSRS weight's own
-# bounds. Schema-valid requests are made to keep these too, so that a 400 for one of them is not
-# mistaken for a schema that lies; everything else the fuzzer sends stays as generated.
+# bounds, which exercises a session holds and the answer shape of each, which answer a card
+# takes. Schema-valid requests are made to keep these too, so that a 400 for one of them is not
+# mistaken for a schema that lies; everything else the fuzzer sends stays as generated. A new
+# operation with such a rule (a secret code, a mailed token) gets an entry in _UNSTATED_RULES;
+# one that ends the caller's login goes in _DESTRUCTIVE.
 
 
 def _strong(password: object, **user_fields) -> str:
