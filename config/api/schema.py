@@ -42,6 +42,11 @@ class AutoSchema(SpectacularAutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        if "requestBody" in operation and getattr(
+            self.get_request_serializer(), "exactly_one_of", None
+        ):
+            # One of its fields is required, so a body is.
+            operation["requestBody"]["required"] = True
         responses = operation["responses"]
         generic: dict[int, str] = {}
         if self._requires_authentication():

@@ -182,6 +182,7 @@ def test_a_review_answer_is_documented_as_an_answer_or_a_rating_not_both(schema)
     answer = _component(schema, "AnswerInputRequest")
 
     assert answer["oneOf"] == [{"required": ["answer"]}, {"required": ["rating"]}]
+    assert schema["paths"]["/api/v1/reviews/{card}/answer/"]["post"]["requestBody"]["required"]
     assert answer["properties"]["answer"]["type"] == "object"
 
 
