@@ -55,6 +55,7 @@ class PasswordChangeInputSerializer(serializers.Serializer):
 
 
 class SocialLoginInputSerializer(serializers.Serializer):
+    at_least_one_of = ("access_token", "id_token")  # stated in the schema by config.api.schema
     access_token = StrictCharField(required=False)
     id_token = StrictCharField(required=False)
     client_id = StrictCharField(

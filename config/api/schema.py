@@ -42,8 +42,9 @@ class AutoSchema(SpectacularAutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
-        if "requestBody" in operation and getattr(
-            self.get_request_serializer(), "exactly_one_of", None
+        serializer = self.get_request_serializer() if "requestBody" in operation else None
+        if getattr(serializer, "exactly_one_of", None) or getattr(
+            serializer, "at_least_one_of", None
         ):
             # One of its fields is required, so a body is.
             operation["requestBody"]["required"] = True
@@ -72,12 +73,14 @@ class AutoSchema(SpectacularAutoSchema):
         return operation
 
     def _map_basic_serializer(self, serializer, direction):
-        # A serializer that takes exactly one of some fields says so in its `exactly_one_of`;
-        # the schema then states it too (`oneOf` of each alone), instead of a 400 it hides.
+        # A serializer that takes exactly one (or at least one) of some fields says so in its
+        # `exactly_one_of` (`at_least_one_of`); the schema then states it too, as `oneOf`
+        # (`anyOf`) of each alone, instead of a 400 it would hide.
         result = super()._map_basic_serializer(serializer, direction)
-        names = getattr(serializer, "exactly_one_of", None)
-        if names and direction == "request":
-            result["oneOf"] = [{"required": [name]} for name in names]
+        if direction == "request":
+            for attribute, keyword in (("exactly_one_of", "oneOf"), ("at_least_one_of", "anyOf")):
+                if names := getattr(serializer, attribute, None):
+                    result[keyword] = [{"required": [name]} for name in names]
         return result
 
     def _requires_authentication(self) -> bool:

@@ -199,3 +199,10 @@ def test_an_empty_query_number_is_a_400_not_the_default(auth_client, path, name)
     response = auth_client.get(path, {name: ""})
 
     assert_error(response, 400, "invalid", fields=[name])
+
+
+def test_a_social_login_is_documented_as_needing_one_of_its_tokens(schema):
+    social = _component(schema, "SocialLoginInputRequest")
+
+    assert social["anyOf"] == [{"required": ["access_token"]}, {"required": ["id_token"]}]
+    assert schema["paths"]["/api/v1/auth/social/{provider}/"]["post"]["requestBody"]["required"]
