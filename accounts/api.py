@@ -1,6 +1,5 @@
 """The accounts API (API.md, "Accounts"): parse with an input serializer, call a service, render."""
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -51,6 +50,7 @@ from accounts.services import (
     user_update,
 )
 from config.api.exceptions import error_body
+from config.api.schema import AutoSchema
 
 TAG = "accounts"
 

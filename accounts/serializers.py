@@ -1,47 +1,59 @@
 """Input and output serializers of the accounts API: shapes only, the rules live in services."""
 
+from zoneinfo import available_timezones
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import DailyGoal, User
 from accounts.validators import validate_display_text, validate_timezone
+from config.api.fields import StrictCharField
 
 # --- Input -------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "enum": sorted(available_timezones())})
+class TimezoneField(StrictCharField):
+    """An IANA time zone name; the schema lists the names this server knows. Not trimmed: " UTC"
+    is not one of them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_timezone])
+        super().__init__(max_length=64, trim_whitespace=False, **kwargs)
+
+
 class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-    display_name = serializers.CharField(max_length=80, validators=[validate_display_text])
-    timezone = serializers.CharField(
-        max_length=64, required=False, default="UTC", validators=[validate_timezone]
-    )
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+    display_name = StrictCharField(max_length=80, validators=[validate_display_text])
+    timezone = TimezoneField(required=False, default="UTC")
 
 
 class LoginInputSerializer(serializers.Serializer):
     # Not an EmailField: a malformed email is just wrong credentials, and counts as a failure.
-    email = serializers.CharField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class RefreshInputSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    refresh = StrictCharField()
 
 
 class MeUpdateInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(
+    display_name = StrictCharField(
         max_length=80, required=False, validators=[validate_display_text]
     )
-    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+    timezone = TimezoneField(required=False)
     daily_goal_xp = serializers.ChoiceField(choices=DailyGoal.choices, required=False)
 
 
 class PasswordConfirmInputSerializer(serializers.Serializer):
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):
-    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
-    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    current_password = StrictCharField(max_length=128, trim_whitespace=False)
+    new_password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class PasswordResetInputSerializer(serializers.Serializer):
@@ -49,15 +61,16 @@ class PasswordResetInputSerializer(serializers.Serializer):
 
 
 class PasswordResetConfirmInputSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64, help_text="The `uid` of the mailed reset link.")
-    token = serializers.CharField(max_length=128, help_text="The `token` of the mailed link.")
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    uid = StrictCharField(max_length=64, help_text="The `uid` of the mailed reset link.")
+    token = StrictCharField(max_length=128, help_text="The `token` of the mailed link.")
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class SocialLoginInputSerializer(serializers.Serializer):
-    access_token = serializers.CharField(required=False)
-    id_token = serializers.CharField(required=False)
-    client_id = serializers.CharField(
+    at_least_one_of = ("access_token", "id_token")  # stated in the schema by config.api.schema
+    access_token = StrictCharField(required=False)
+    id_token = StrictCharField(required=False)
+    client_id = StrictCharField(
         required=False,
         help_text="The app's client id at the provider, when several apps are set up for it.",
     )
@@ -69,13 +82,13 @@ class SocialLoginInputSerializer(serializers.Serializer):
 
 
 class MFACodeInputSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = StrictCharField(
         max_length=32, help_text="A code of the authenticator app, or a recovery code."
     )
 
 
 class MFALoginInputSerializer(MFACodeInputSerializer):
-    mfa_token = serializers.CharField(
+    mfa_token = StrictCharField(
         max_length=512, help_text="The `mfa_token` of the `mfa_required` answer of auth/token/."
     )
 

@@ -1,7 +1,7 @@
 """The learner's API for the path and lesson sessions (API.md, "Courses and the path" and
 "Lesson sessions"): parse, call a service or selector, render."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,7 +47,11 @@ class EnrollApi(APIView):
     @extend_schema(
         operation_id="courses_enroll",
         request=None,
-        responses={201: EnrollmentOutputSerializer, 200: EnrollmentOutputSerializer},
+        responses={
+            201: EnrollmentOutputSerializer,
+            200: EnrollmentOutputSerializer,
+            404: OpenApiResponse(description="`course_not_found`: no published course has it."),
+        },
         summary="Enrol in a published course (200 when already enrolled)",
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -63,7 +67,12 @@ class LessonSessionStartApi(APIView):
     @extend_schema(
         operation_id="lessons_sessions_create",
         request=None,
-        responses={201: LessonSessionOutputSerializer},
+        responses={
+            201: LessonSessionOutputSerializer,
+            403: OpenApiResponse(description="`not_enrolled`, `lesson_locked` or `no_hearts`."),
+            404: OpenApiResponse(description="`lesson_not_found`: not in a published course."),
+            409: OpenApiResponse(description="`lesson_empty`: the lesson has no exercises yet."),
+        },
         summary="Start a session on a lesson (a completed lesson starts a practice session)",
     )
     def post(self, request: Request, lesson_id: int) -> Response:
@@ -100,7 +109,14 @@ class SessionAnswerApi(APIView):
     @extend_schema(
         operation_id="sessions_answers_create",
         request=SessionAnswerInputSerializer,
-        responses={200: SessionAnswerOutputSerializer},
+        responses={
+            200: SessionAnswerOutputSerializer,
+            400: OpenApiResponse(
+                description="`invalid`, `exercise_not_in_session` or `invalid_answer`."
+            ),
+            404: OpenApiResponse(description="`session_not_found`: no session of the caller's."),
+            409: OpenApiResponse(description="`session_finished` or `exercise_broken`."),
+        },
         summary="Answer one exercise of the session; graded on the server",
     )
     def post(self, request: Request, session_id: int) -> Response:
@@ -121,7 +137,11 @@ class SessionCompleteApi(APIView):
     @extend_schema(
         operation_id="sessions_complete",
         request=None,
-        responses={200: SessionCompleteOutputSerializer},
+        responses={
+            200: SessionCompleteOutputSerializer,
+            404: OpenApiResponse(description="`session_not_found`: no session of the caller's."),
+            409: OpenApiResponse(description="`session_finished` or `session_incomplete`."),
+        },
         summary="Finish the session: score, XP, progress, streak (repeating it changes nothing)",
     )
     def post(self, request: Request, session_id: int) -> Response:

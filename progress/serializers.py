@@ -2,6 +2,7 @@ import json
 
 from rest_framework import serializers
 
+from config.api.fields import JSONObjectField
 from exercises.grading import ExerciseType
 
 # A generous bound on what an answer payload may weigh: the grader reads a few hundred characters.
@@ -65,7 +66,7 @@ class LessonSessionOutputSerializer(serializers.Serializer):
 
 class SessionAnswerInputSerializer(serializers.Serializer):
     exercise = serializers.IntegerField()
-    answer = serializers.JSONField(
+    answer = JSONObjectField(
         help_text='By type: {"option": id}, {"text": "..."} or {"pairs": [[left, right], ...]}.'
     )
     client_id = serializers.UUIDField(required=False, allow_null=True)

@@ -1,7 +1,7 @@
 """Reviews (API.md, "Reviews, stats and leagues"): parse, call a service or selector, render."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,7 +39,12 @@ class AnswerApi(APIView):
         operation_id="reviews_answer",
         parameters=[OpenApiParameter("card", int, OpenApiParameter.PATH)],
         request=AnswerInputSerializer,
-        responses={200: AnswerOutputSerializer},
+        responses={
+            200: AnswerOutputSerializer,
+            400: OpenApiResponse(description="`invalid`, `rating_required` or `invalid_answer`."),
+            404: OpenApiResponse(description="`card_not_found`: no card of the caller's."),
+            409: OpenApiResponse(description="`card_suspended` or `card_not_due`."),
+        },
         summary="Answer a due card's exercise (or rate it); the card is scheduled by FSRS",
     )
     def post(self, request: Request, card: int) -> Response:
@@ -77,7 +82,13 @@ class SettingsApi(APIView):
     @extend_schema(
         operation_id="reviews_settings_update",
         request=ReviewSettingsSerializer,
-        responses={200: ReviewSettingsSerializer},
+        responses={
+            200: ReviewSettingsSerializer,
+            400: OpenApiResponse(
+                description="`invalid`: a value out of range, or new cards a day above reviews "
+                "a day, or FSRS parameters out of their bounds (see `fields`)."
+            ),
+        },
         summary="Change some of the caller's review settings",
     )
     def patch(self, request: Request) -> Response:

@@ -1,5 +1,7 @@
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from rest_framework import serializers
 
+from config.api.fields import JSONObjectField, QuerySerializer
 from srs.models import (
     LEARNING_STEPS_MAX,
     MAXIMUM_INTERVAL_MAX,
@@ -23,7 +25,7 @@ DURATION_MS_MAX = 60 * 60 * 1000
 # --- Due ---------------------------------------------------------------------------------------
 
 
-class DueQuerySerializer(serializers.Serializer):
+class DueQuerySerializer(QuerySerializer):
     limit = serializers.IntegerField(
         min_value=1,
         max_value=DUE_PAGE_MAX,
@@ -91,7 +93,8 @@ class RatingField(serializers.ChoiceField):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    answer = serializers.JSONField(
+    exactly_one_of = ("answer", "rating")  # stated in the schema by config.api.schema
+    answer = JSONObjectField(
         required=False,
         help_text='As in lessons: {"text": "..."}, or {"option": "<id>"} for multiple_choice.',
     )
@@ -150,7 +153,7 @@ class AnswerOutputSerializer(serializers.Serializer):
 # --- Forecast ----------------------------------------------------------------------------------
 
 
-class ForecastQuerySerializer(serializers.Serializer):
+class ForecastQuerySerializer(QuerySerializer):
     days = serializers.IntegerField(min_value=1, max_value=FORECAST_DAYS_MAX, default=7)
 
 
@@ -183,11 +186,25 @@ class ReviewSettingsSerializer(serializers.ModelSerializer):
     learning_steps = _steps_field()
     relearning_steps = _steps_field()
     maximum_interval = serializers.IntegerField(min_value=1, max_value=MAXIMUM_INTERVAL_MAX)
+    # The schema can say the count and the widest range; each weight's own bounds are in the
+    # help text (OpenAPI 3.0 has no per-position item schemas) and checked by the service.
     parameters = serializers.ListField(
-        child=serializers.FloatField(),
+        child=serializers.FloatField(
+            min_value=min(LOWER_BOUNDS_PARAMETERS), max_value=max(UPPER_BOUNDS_PARAMETERS)
+        ),
+        min_length=len(LOWER_BOUNDS_PARAMETERS),
+        max_length=len(LOWER_BOUNDS_PARAMETERS),
         allow_null=True,
         required=False,
-        help_text="Personal FSRS weights (21 numbers); null for the library's defaults.",
+        help_text=(
+            f"Personal FSRS weights ({len(LOWER_BOUNDS_PARAMETERS)} numbers, each within its "
+            "bounds: "
+            + ", ".join(
+                f"[{low}, {high}]"
+                for low, high in zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+            )
+            + "); null for the library's defaults."
+        ),
     )
     reminder_hour = serializers.IntegerField(min_value=0, max_value=REMINDER_HOUR_MAX)
 
