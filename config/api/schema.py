@@ -30,6 +30,9 @@ class ErrorSerializer(serializers.Serializer):
 _GENERIC: dict[int | str, str] = {
     400: "`invalid` (see `fields`), or a request that cannot be parsed.",
     401: "`not_authenticated` or `token_not_valid`: no, an invalid, expired or revoked token.",
+    "optional_token": (
+        "`token_not_valid`: a token was sent and is invalid, expired or revoked (none is needed)."
+    ),
     404: "`not_found`: nothing is at this path for the caller.",
     429: "`throttled`: too many requests; see Retry-After.",
     "page": "`invalid_page` or `invalid_page_size`: not a whole number in range.",
@@ -52,6 +55,9 @@ class AutoSchema(SpectacularAutoSchema):
         generic: dict[int, str] = {}
         if self._requires_authentication():
             generic[401] = _GENERIC[401]
+        elif getattr(self.view, "authentication_classes", None):
+            # Open to anonymous callers, but a token sent along is still checked.
+            generic[401] = _GENERIC["optional_token"]
         if "requestBody" in operation or any(
             parameter.get("in") == "query" for parameter in operation.get("parameters", [])
         ):

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from accounts.services import user_token_pair
+from accounts.services import token_pair_issue
 from courses.models import Exercise
 from progress.services import lesson_session_start
 from tests.accounts.factories import UserFactory
@@ -66,6 +66,15 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
     ("auth-token", "POST", "/api/v1/auth/token/", {}, anyone(400)),
     ("auth-token-refresh", "POST", "/api/v1/auth/token/refresh/", {}, anyone(400)),
     ("auth-logout", "POST", "/api/v1/auth/logout/", {}, anyone(400)),
+    ("auth-token-mfa", "POST", "/api/v1/auth/token/mfa/", {}, anyone(400)),
+    ("auth-password-reset", "POST", "/api/v1/auth/password/reset/", {}, anyone(400)),
+    (
+        "auth-password-reset-confirm",
+        "POST",
+        "/api/v1/auth/password/reset/confirm/",
+        {},
+        anyone(400),
+    ),
     # No provider is set up in the tests: a 404 for everyone, not a 401 for anonymous callers.
     ("auth-social", "POST", "/api/v1/auth/social/google/", {"access_token": "t"}, anyone(404)),
     # The caller's own account: each actor acts on their own.
@@ -81,9 +90,15 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
         signed_in(200),
     ),
     ("me-stats", "GET", "/api/v1/me/stats/", None, signed_in(200)),
-    # Courses: anonymous callers get 401 today (API.md says they may read them).
-    ("course-list", "GET", "/api/v1/courses/", None, signed_in(200)),
-    ("course-detail", "GET", "/api/v1/courses/{slug}/", None, signed_in(200)),
+    # Two-factor set-up: each actor on their own account, none of which has TOTP on yet.
+    ("me-mfa-totp", "GET", "/api/v1/me/mfa/totp/", None, signed_in(200)),
+    # 409 `mfa_setup_not_started`: nobody started a set-up.
+    ("me-mfa-totp", "POST", "/api/v1/me/mfa/totp/", {"code": "123456"}, signed_in(409)),
+    ("me-mfa-totp", "DELETE", "/api/v1/me/mfa/totp/", {"code": "123456"}, signed_in(409)),
+    ("me-mfa-recovery-codes", "GET", "/api/v1/me/mfa/recovery-codes/", None, signed_in(409)),
+    # The catalogue is public: a client shows courses before sign-up.
+    ("course-list", "GET", "/api/v1/courses/", None, anyone(200)),
+    ("course-detail", "GET", "/api/v1/courses/{slug}/", None, anyone(200)),
     (
         "course-enroll",
         "POST",
@@ -98,7 +113,16 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
         None,
         {**signed_in(403), "learner": 201},  # 403 `not_enrolled` for the others
     ),
+    # Practice of met material: the learner has a session; the others have met nothing (409).
+    (
+        "practice-hearts",
+        "POST",
+        "/api/v1/practice/hearts/",
+        None,
+        {**signed_in(409), "learner": 201},
+    ),
     # A learner's lesson session.
+    ("session-detail", "GET", "/api/v1/sessions/{session}/", None, owner_only(200)),
     (
         "session-answer",
         "POST",
@@ -208,7 +232,7 @@ def test_api_permission_matrix(actor, name, method, path, body, expected):
     world = _world(users["learner"])
     client = APIClient()
     if users[actor] is not None:
-        access = user_token_pair(user=users[actor])["access"]
+        access = token_pair_issue(user=users[actor]).access
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     url = path.format(slug=world.slug, lesson=world.lesson, session=world.session, card=world.card)
     data = body(world) if callable(body) else body

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from accounts.models import User
-from accounts.services import user_token_pair
+from accounts.services import token_pair_issue
 from config.wsgi import application
 from courses.models import Exercise
 from progress.services import lesson_session_start
@@ -72,7 +72,7 @@ def _world() -> dict[str, object]:
     exercises = list(Exercise.objects.filter(id__in=[item["id"] for item in session.exercises]))
     card = ReviewCardFactory(user=learner, word=WordFactory(course=course))
     return {
-        "access": user_token_pair(user=learner)["access"],
+        "access": token_pair_issue(user=learner).access,
         "exercises": exercises,
         "path": {
             "slug": course.slug,
@@ -225,9 +225,7 @@ def learner_schema(world):
 
 @pytest.fixture
 def destructive_schema(world):
-    return _load(
-        world, token=lambda: user_token_pair(user=UserFactory(password=PASSWORD))["access"]
-    )
+    return _load(world, token=lambda: token_pair_issue(user=UserFactory(password=PASSWORD)).access)
 
 
 @pytest.fixture
