@@ -84,6 +84,13 @@ def _validated(serializer_class, request: Request, **kwargs) -> dict:
     return serializer.validated_data
 
 
+def _mfa_required(exc: MFARequired) -> Response:
+    # The mfa_token in the error object and at the top, where clients of either habit look.
+    body = error_body(exc.code, exc.message, extra={"mfa_token": exc.mfa_token})
+    body["mfa_token"] = exc.mfa_token
+    return Response(body, status=exc.status_code)
+
+
 class _PublicApi(APIView):
     # Reached without an access token; an expired one sent along must not get in the way.
     authentication_classes: list = []
@@ -131,10 +138,7 @@ class LoginApi(_PublicApi):
         try:
             pair = user_login(request=request._request, **data)
         except MFARequired as exc:
-            body = error_body(exc.code, exc.message)
-            body["error"]["mfa_token"] = exc.mfa_token
-            body["mfa_token"] = exc.mfa_token
-            return Response(body, status=exc.status_code)
+            return _mfa_required(exc)
         return Response(TokenPairOutputSerializer(pair).data)
 
 
@@ -262,7 +266,13 @@ class SocialLoginApi(_PublicApi):
         responses={
             200: TokenPairOutputSerializer,
             400: _INVALID,
-            401: OpenApiResponse(description="`social_token_invalid` or `account_inactive`"),
+            401: OpenApiResponse(
+                MFARequiredErrorSerializer,
+                description=(
+                    "`social_token_invalid`, `account_inactive`, or `mfa_required` with an "
+                    "`mfa_token` for auth/token/mfa/ when two-factor authentication is on."
+                ),
+            ),
             404: OpenApiResponse(description="`unknown_provider` or `provider_not_configured`"),
             409: OpenApiResponse(description="`social_email_unverified`"),
             429: _THROTTLED,
@@ -271,7 +281,10 @@ class SocialLoginApi(_PublicApi):
     def post(self, request: Request, provider: str) -> Response:
         data = _validated(SocialLoginInputSerializer, request)
         # allauth works on Django's own request.
-        pair = user_login_social(request=request._request, provider=provider, **data)
+        try:
+            pair = user_login_social(request=request._request, provider=provider, **data)
+        except MFARequired as exc:
+            return _mfa_required(exc)
         return Response(TokenPairOutputSerializer(pair).data)
 
 

@@ -617,13 +617,17 @@ def user_login_social(
                     code=AccountsErrorCode.ACCOUNT_INACTIVE,
                     status_code=401,
                 )
-            return _logged_in(user=user)
     except IntegrityError as exc:
         # Two first logins of the same person raced to create the account or the connection.
         raise Conflict(
             "Another login of this account was in progress; try again.",
             code=AccountsErrorCode.SOCIAL_LOGIN_CONFLICT,
         ) from exc
+    if totp_is_enabled(user=user):
+        # The provider vouches for the person's address, not for the second factor they turned
+        # on here: the same second step as a password login (the connection stays made).
+        raise MFARequired(mfa_token=mfa_token_issue(user=user))
+    return _logged_in(user=user)
 
 
 # --- Export and deletion -----------------------------------------------------------------------

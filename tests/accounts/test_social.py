@@ -2,10 +2,12 @@
 
 import base64
 import json
+import time
 from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.facebook.provider import FacebookProvider
 from allauth.socialaccount.providers.google.provider import GoogleProvider
@@ -27,6 +29,8 @@ GOOGLE = "/api/v1/auth/social/google/"
 FACEBOOK = "/api/v1/auth/social/facebook/"
 ME = "/api/v1/me/"
 LOGIN = "/api/v1/auth/token/"
+MFA_LOGIN = "/api/v1/auth/token/mfa/"
+MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def google_identity(**overrides) -> dict:
@@ -311,3 +315,39 @@ def test_a_provider_name_is_stored_composed(api_client, google_says):
         api_client.post(GOOGLE, {"id_token": "google-id-token"})
 
     assert User.objects.get(email="ana@gmail.com").display_name == "Ana Gómez"
+
+
+def test_a_social_login_of_an_account_with_totp_on_asks_for_the_code(api_client, google_says):
+    # Given an account with TOTP on, already linked to Google
+    user = UserFactory(email="ana@gmail.com")
+    SocialAccountFactory(user=user, uid="google-uid-1")
+    TOTP.activate(user, MFA_SECRET)
+
+    # When the app logs in with Google's token
+    with google_says():
+        response = api_client.post(GOOGLE, {"id_token": "google-id-token"})
+
+    # Then no token pair: the second step, as after a right password
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "mfa_required"
+    assert "access" not in response.json()
+    mfa_token = response.json()["error"]["mfa_token"]
+    assert response.json()["mfa_token"] == mfa_token
+    code = format_hotp_value(hotp_value(MFA_SECRET, int(time.time()) // 30))
+    second = api_client.post(MFA_LOGIN, {"mfa_token": mfa_token, "code": code})
+    assert second.status_code == 200
+    assert claims(second.json()["access"])["user_id"] == str(user.pk)
+
+
+def test_connecting_by_email_to_an_account_with_totp_on_asks_for_the_code(api_client, google_says):
+    user = UserFactory(email="ana@gmail.com")
+    EmailAddressFactory(user=user, email="ana@gmail.com", verified=True)
+    TOTP.activate(user, MFA_SECRET)
+
+    with google_says():
+        response = api_client.post(GOOGLE, {"id_token": "google-id-token"})
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "mfa_required"
+    # The connection is made all the same: the next login needs only the code.
+    assert SocialAccount.objects.get(uid="google-uid-1").user == user
