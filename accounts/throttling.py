@@ -57,7 +57,7 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: the same answer at every door, only its form differs."""
     seconds = lockout_seconds(request)
     if is_api_path(request.path):
-        response = JsonResponse(error_body("throttled", LOCKED_OUT_MESSAGE), status=429)
+        response = JsonResponse(error_body(ApiErrorCode.THROTTLED, LOCKED_OUT_MESSAGE), status=429)
     else:
         context = {"message": LOCKED_OUT_MESSAGE, "minutes": max(1, -(-seconds // 60))}
         response = render(request, "account/lockout.html", context, status=429)

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
+from config.api.error_codes import ApiErrorCode
+
 logger = logging.getLogger(__name__)
 
 
@@ -76,7 +78,7 @@ def readyz(request):
             {
                 "status": "unavailable",
                 "checks": results,
-                "error": {"code": "not_ready", "message": f"Down: {', '.join(down)}."},
+                "error": {"code": ApiErrorCode.NOT_READY, "message": f"Down: {', '.join(down)}."},
             },
             status=503,
         )

@@ -402,6 +402,9 @@ DJANGO_REDIS_LOGGER = redis_settings.CACHE_LOGGER
 
 HEARTS_MAX = env.int("HEARTS_MAX", default=5)
 HEARTS_REFILL_MINUTES = env.int("HEARTS_REFILL_MINUTES", default=240)
+# Practice XP a learner can earn on one local day (a practice run pays a third of the lesson's
+# XP): replaying one short lesson all day must not farm the XP leagues are built on. 0: none.
+PRACTICE_XP_DAILY_CAP = env.int("PRACTICE_XP_DAILY_CAP", default=60)
 
 # Spaced repetition: an answer right within SRS_EASY_MS rates Easy, one slower than SRS_SLOW_MS
 # rates Hard (milliseconds, as the client measures them). SRS_PUSH_BACKEND is the dotted path of

@@ -85,7 +85,13 @@ class PracticeHeartsApi(APIView):
     @extend_schema(
         operation_id="practice_hearts_create",
         request=None,
-        responses={201: LessonSessionOutputSerializer},
+        responses={
+            201: LessonSessionOutputSerializer,
+            409: OpenApiResponse(
+                description="`nothing_to_practise`: no lesson was started yet (the first "
+                "lesson is open: a learner who never started one has all their hearts)."
+            ),
+        },
         summary="Start a practice of material already met, even without hearts; finishing it "
         "restores a heart (409 nothing_to_practise before any lesson was started)",
     )

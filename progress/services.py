@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Greatest
@@ -405,9 +406,12 @@ def _exercises_owed(session: LessonSession) -> list[int]:
 
 
 def _award(*, user, session: LessonSession, amount: int, source: XpSource, now) -> int:
-    if amount and xp_award(user=user, amount=amount, source=source, source_id=session.id, at=now):
-        return amount
-    return 0
+    # Practice has a daily cap: replaying a short lesson all day must not farm league XP.
+    cap = settings.PRACTICE_XP_DAILY_CAP if source == XpSource.PRACTICE else None
+    event = amount and xp_award(
+        user=user, amount=amount, source=source, source_id=session.id, at=now, daily_cap=cap
+    )
+    return event.amount if event else 0
 
 
 def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):

@@ -174,9 +174,6 @@ def default_relearning_steps() -> list[int]:
 class ReviewSettings(models.Model):
     """A learner's review preferences; created on first read or write, defaults until then."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_settings"
-    )
     # What a learner may change (the API's and the admin's fields).
     EDITABLE_FIELDS = (
         "desired_retention",

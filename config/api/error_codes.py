@@ -15,4 +15,7 @@ class ApiErrorCode(StrEnum):
     # DRF's throttles raise it (login, registration, password reset).
     THROTTLED = "throttled"
     CSRF_FAILED = "csrf_failed"
+    INVALID_PAGE = "invalid_page"
+    INVALID_PAGE_SIZE = "invalid_page_size"
+    NOT_READY = "not_ready"  # /readyz: a service the site needs is down
     SERVER_ERROR = "server_error"

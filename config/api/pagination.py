@@ -1,5 +1,6 @@
 from rest_framework import pagination
 
+from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError
 
 
@@ -20,7 +21,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if not _positive_integer(value):
             raise ApplicationError(
                 "The page is a whole number from 1.",
-                code="invalid_page",
+                code=ApiErrorCode.INVALID_PAGE,
                 fields={self.page_query_param: ["A whole number from 1."]},
             )
         return int(value)
@@ -32,7 +33,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if not _positive_integer(value) or int(value) > self.max_page_size:
             raise ApplicationError(
                 f"The page size is a whole number from 1 to {self.max_page_size}.",
-                code="invalid_page_size",
+                code=ApiErrorCode.INVALID_PAGE_SIZE,
                 fields={self.page_size_query_param: [f"From 1 to {self.max_page_size}."]},
             )
         return int(value)

@@ -260,6 +260,21 @@ def test_practice_earns_a_third_of_the_xp_from_the_practice_source(learner, user
     assert (event.source, event.amount) == ("practice", 3)
 
 
+def test_practice_xp_stops_at_the_daily_cap(learner, user, lessons, practice, settings):
+    # Given a cap of 4 practice XP a day, and practice runs paying 3 each
+    settings.PRACTICE_XP_DAILY_CAP = 4
+    earned = []
+    session = practice
+    for _ in range(3):
+        learner.answer_all_right(session)
+        earned.append(learner.complete(session["id"]).json()["xp_earned"])
+        session = learner.start(lessons[0]).json()
+
+    # Then the second run is cut to what is left of the cap, and the third earns nothing
+    assert earned == [3, 1, 0]
+    assert sum(XpEvent.objects.filter(user=user).values_list("amount", flat=True)) == 4
+
+
 def test_practice_xp_is_at_least_one(learner, lessons, practice):
     lessons[0].xp_reward = 2
     lessons[0].save()
