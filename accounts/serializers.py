@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import DailyGoal, User
+from accounts.usernames import USERNAME_MAX_LENGTH
 from accounts.validators import validate_display_text, validate_timezone
 
 # --- Input -------------------------------------------------------------------------------------
@@ -14,6 +15,11 @@ class RegisterInputSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=80, validators=[validate_display_text])
     timezone = serializers.CharField(
         max_length=64, required=False, default="UTC", validators=[validate_timezone]
+    )
+    username = serializers.CharField(
+        max_length=USERNAME_MAX_LENGTH + 10,
+        required=False,
+        help_text="3 to 30 of a-z, 0-9, _ and . (upper case is lowered); suggested when left out.",
     )
 
 
@@ -33,6 +39,13 @@ class MeUpdateInputSerializer(serializers.Serializer):
     )
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
     daily_goal_xp = serializers.ChoiceField(choices=DailyGoal.choices, required=False)
+    username = serializers.CharField(
+        max_length=USERNAME_MAX_LENGTH + 10,
+        required=False,
+        help_text="3 to 30 of a-z, 0-9, _ and . (upper case is lowered); unique.",
+    )
+    profile_public = serializers.BooleanField(required=False)
+    leaderboard_opt_out = serializers.BooleanField(required=False)
 
 
 class PasswordConfirmInputSerializer(serializers.Serializer):
@@ -91,7 +104,7 @@ class TokenPairOutputSerializer(serializers.Serializer):
 class RegisterOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "display_name"]
+        fields = ["id", "email", "display_name", "username"]
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -103,6 +116,9 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "display_name",
+            "username",
+            "profile_public",
+            "leaderboard_opt_out",
             "timezone",
             "daily_goal_xp",
             "date_joined",

@@ -49,6 +49,8 @@ from progress.selectors import (
     lesson_session_get,
     lesson_status_for,
 )
+from social.models import FeedEventKind
+from social.services import feed_event_record
 from srs.services import cards_introduce
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,14 @@ def practice_xp(lesson: Lesson) -> int:
 def enrollment_create(*, user, course: Course) -> tuple[Enrollment, bool]:
     """Enrol the learner; enrolling again returns the existing enrolment (created False)."""
     with transaction.atomic():
-        return Enrollment.objects.get_or_create(user=user, course=course)
+        enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+        if created:
+            feed_event_record(
+                actor=user,
+                kind=FeedEventKind.COURSE_STARTED,
+                data={"course": {"slug": course.slug, "title": course.title}},
+            )
+        return enrollment, created
 
 
 # --- Starting: the snapshot --------------------------------------------------------------------
@@ -381,6 +390,18 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             ):
                 xp_earned = amount
             streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
+            if first_time:
+                # Followers see a lesson done for the first time; practice would flood feeds.
+                feed_event_record(
+                    actor=user,
+                    kind=FeedEventKind.LESSON_COMPLETED,
+                    data={
+                        "lesson": {"id": lesson.pk, "title": lesson.title},
+                        "score": score,
+                        "xp": xp_earned,
+                    },
+                    at=now,
+                )
             word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
             cards_introduce(user=user, word_ids=list(word_ids), at=now)
         else:
