@@ -13,3 +13,7 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=user)
     return client
+
+
+# The progress journey fixtures (course, lessons, enrolled, learner), for the feed-event tests.
+from tests.progress.conftest import course, enrolled, learner, lessons, path  # noqa: E402, F401
