@@ -9,7 +9,8 @@ The privacy rules (API.md, "Economy and social") live here, in one place:
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 
 from config.api.errors import NotFound
 from config.timeutils import iso
@@ -144,20 +145,43 @@ def profile_get(*, viewer, username: str) -> dict[str, Any]:
     return profiles_render(viewer=viewer, users=[user])[0]
 
 
-def feed_actor_ids(*, user) -> QuerySet:
-    return Follow.objects.filter(follower=user).values("followee_id")
+class _InArray(Lookup):
+    """`lhs = ANY(%s)` with the values as one array parameter: a learner following thousands
+    costs one bound value, not thousands of placeholders to build, bind and parse (measured:
+    most of the difference between following 10 and 1,000 was there). PostgreSQL only."""
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+
+
+def _actor_in(ids: list[int]):
+    if connection.vendor == "postgresql":
+        return _InArray(F("actor_id"), ids)
+    return Q(actor_id__in=ids)
+
+
+def feed_actor_ids(*, user) -> list[int]:
+    """The learner and whom they follow: one index-only read of the follows' unique index."""
+    return [user.pk, *Follow.objects.filter(follower=user).values_list("followee_id", flat=True)]
 
 
 def feed_get(*, user) -> QuerySet:
     """The feed of `user`: their own events and those of whom they follow, newest first.
 
-    One query shape whatever the number followed: `actor_id IN (subquery) ORDER BY created_at
-    DESC, id DESC LIMIT n`, which PostgreSQL serves from the per-actor index when the set is
-    small and by walking the time index when it is large (README, "The feed at scale"). The
-    actor comes in the same query, and an item's `data` holds all it shows.
+    Two queries whatever the number followed: the ids, then `actor_id IN (ids) ORDER BY
+    created_at DESC, id DESC LIMIT n`. With the ids as values rather than a subquery the planner
+    sees how many there are: few, and it reads each one's newest events from the per-actor index
+    and sorts a few rows; many, and it walks the time index newest first, keeping rows whose
+    actor is in the list (PostgreSQL hashes a long IN list), and stops at a page. README, "The
+    feed at scale", has the measures. The actor comes in the same query, and an item's `data`
+    holds all it shows.
     """
     return (
-        FeedEvent.objects.filter(Q(actor_id__in=feed_actor_ids(user=user)) | Q(actor=user))
+        FeedEvent.objects.filter(_actor_in(feed_actor_ids(user=user)))
         .select_related("actor")
         .only("id", "kind", "data", "created_at", "actor__username", "actor__display_name")
         .order_by("-created_at", "-id")
