@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--events", type=int, default=100_000)
         parser.add_argument("--small", type=int, default=10)
         parser.add_argument("--large", type=int, default=1_000)
-        parser.add_argument("--runs", type=int, default=15)
+        parser.add_argument("--runs", type=int, default=25)
         parser.add_argument("--page-size", type=int, default=20)
         parser.add_argument("--seed", type=int, default=10)
         parser.add_argument("--explain", action="store_true", help="Print the query plans too.")
