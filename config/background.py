@@ -1,11 +1,11 @@
 """Enqueueing Celery tasks from a request.
 
 A request that needs a task calls `task_enqueue_after_commit` (or `task_enqueue`, when it must
-know whether the task left, as the password reset does) rather than `.delay()`: the task leaves only once the request's writes are committed (a worker
-must find what it is asked to process), and with the broker (Redis) down the request still
-succeeds, with a warning logged once a minute, instead of answering 500. Use it only for work
-that may be lost or is caught up later (a beat job, a retry); what must happen belongs in the
-request's own transaction.
+know whether the task left, as the password reset does) rather than `.delay()`: the task leaves
+only once the request's writes are committed (a worker must find what it is asked to process),
+and with the broker (Redis) down the request still succeeds, with a warning logged once a
+minute, instead of answering 500. Use it only for work that may be lost or is caught up later (a
+beat job, a retry); what must happen belongs in the request's own transaction.
 """
 
 import logging

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "exercises",
+    "social",
     "srs",
     "gamification",
     "progress",

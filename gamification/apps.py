@@ -8,6 +8,8 @@ class GamificationConfig(AppConfig):
     def ready(self) -> None:
         from accounts.registry import exporter_register
         from gamification import checks  # noqa: F401  (registers the system checks)
-        from gamification.selectors import gamification_export
+        from gamification.selectors import gamification_export, profile_stats
+        from social.registry import profile_provider_register
 
         exporter_register("gamification", gamification_export)
+        profile_provider_register("gamification.stats", profile_stats)

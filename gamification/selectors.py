@@ -247,3 +247,20 @@ def gamification_export(*, user) -> dict:
             for row in gem_transactions.iterator()
         ],
     }
+
+
+# --- Public profiles (registered with social.registry) -----------------------------------------
+
+
+def profile_stats(*, users) -> dict[int, dict]:
+    """`streak` (as of each learner's own today) and `total_xp` of each user, in two queries
+    however many users: what a public profile shows."""
+    ids = [user.pk for user in users]
+    streaks = {streak.user_id: streak for streak in Streak.objects.filter(user_id__in=ids)}
+    totals = dict(LearnerStats.objects.filter(user_id__in=ids).values_list("user_id", "total_xp"))
+    result = {}
+    for user in users:
+        today = local_day(user=user).date
+        state = streak_state(streaks.get(user.pk), today=today, zone=user.zone)
+        result[user.pk] = {"streak": state.current, "total_xp": totals.get(user.pk, 0)}
+    return result

@@ -39,6 +39,7 @@ from gamification.selectors import (
     streak_get,
     streak_last_active_day,
 )
+from social.services import streak_milestone_record
 
 __all__ = [
     "HeartsState",
@@ -198,6 +199,8 @@ def streak_activity_record(*, user, at: datetime) -> StreakState:
         streak.longest = max(streak.longest, streak.current)
         streak.last_active_date = day
         streak.save(update_fields=["current", "longest", "last_active_date", "last_active_at"])
+        # A day extends the streak once (the check above), so a milestone is posted once.
+        streak_milestone_record(user=user, days=streak.current, at=at)
     return StreakState(
         current=streak.current, longest=streak.longest, extended_today=True, broken=broken
     )

@@ -53,6 +53,8 @@ from progress.selectors import (
     lesson_status_for,
     lesson_to_practise_get,
 )
+from social.models import FeedEventKind
+from social.services import feed_event_record
 from srs.services import cards_introduce
 
 logger = logging.getLogger(__name__)
@@ -70,7 +72,14 @@ def practice_xp(lesson: Lesson) -> int:
 def enrollment_create(*, user, course: Course) -> tuple[Enrollment, bool]:
     """Enrol the learner; enrolling again returns the existing enrolment (created False)."""
     with transaction.atomic():
-        return Enrollment.objects.get_or_create(user=user, course=course)
+        enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+        if created:
+            feed_event_record(
+                actor=user,
+                kind=FeedEventKind.COURSE_STARTED,
+                data={"course": {"slug": course.slug, "title": course.title}},
+            )
+        return enrollment, created
 
 
 # --- Starting: the snapshot --------------------------------------------------------------------
@@ -426,6 +435,18 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
     source = XpSource.LESSON if first_time else XpSource.PRACTICE
     xp_earned = _award(user=user, session=session, amount=amount, source=source, now=now)
     streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
+    if first_time:
+        # Followers see a lesson done for the first time; practice would flood their feeds.
+        feed_event_record(
+            actor=user,
+            kind=FeedEventKind.LESSON_COMPLETED,
+            data={
+                "lesson": {"id": lesson.pk, "title": lesson.title},
+                "score": score,
+                "xp": xp_earned,
+            },
+            at=now,
+        )
     word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
     cards_introduce(user=user, word_ids=list(word_ids), at=now)
     return xp_earned, streak
