@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
@@ -19,8 +19,13 @@ from gamification.models import (
     GemTransaction,
     GemWallet,
     Hearts,
+    InventoryItem,
     LearnerStats,
+    Purchase,
+    ShopEffect,
+    ShopItem,
     Streak,
+    StreakFreezeUse,
     XpEvent,
 )
 
@@ -63,6 +68,7 @@ class Stats:
     hearts_max: int
     next_heart_at: datetime | None
     gems: int
+    streak_freezes: int = 0
 
 
 # --- Hearts ------------------------------------------------------------------------------------
@@ -166,7 +172,12 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
         .annotate(
             xp_today=Subquery(
                 DailyXp.objects.filter(user=OuterRef("pk"), date=today).values("xp")[:1]
-            )
+            ),
+            streak_freezes=Subquery(
+                InventoryItem.objects.filter(
+                    user=OuterRef("pk"), item__effect=ShopEffect.STREAK_FREEZE
+                ).values("quantity")[:1]
+            ),
         )
         .get(pk=user.pk)
     )
@@ -187,6 +198,33 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
         hearts_max=hearts.max,
         next_heart_at=hearts.next_refill_at,
         gems=wallet.balance if wallet else 0,
+        streak_freezes=loaded.streak_freezes or 0,
+    )
+
+
+# --- Gems and shop -----------------------------------------------------------------------------
+
+
+def wallet_balance_get(*, user) -> int:
+    return GemWallet.objects.filter(user=user).values_list("balance", flat=True).first() or 0
+
+
+def gem_transaction_list(*, user):
+    """The learner's gem ledger, newest first (a queryset, for the caller to paginate)."""
+    return GemTransaction.objects.filter(wallet_id=user.pk).order_by("-created_at", "-id")
+
+
+def shop_item_list():
+    return ShopItem.objects.filter(on_sale=True).order_by("position", "id")
+
+
+def inventory_list(*, user):
+    """What the learner holds, or has running (a boost used up but still active)."""
+    return (
+        InventoryItem.objects.filter(user=user)
+        .select_related("item")
+        .filter(Q(quantity__gt=0) | Q(active_until__gt=timezone.now()))
+        .order_by("item__position", "item_id")
     )
 
 
@@ -243,7 +281,41 @@ def gamification_export(*, user) -> dict:
         ),
         "gem_wallet": {"balance": wallet.balance} if wallet else None,
         "gem_transactions": [
-            {"amount": row.amount, "reason": row.reason, "created_at": iso(row.created_at)}
+            {
+                "amount": row.amount,
+                "balance_after": row.balance_after,
+                "reason": row.reason,
+                "source": row.source,
+                "source_id": row.source_id,
+                "created_at": iso(row.created_at),
+            }
             for row in gem_transactions.iterator()
+        ],
+        "inventory": [
+            {
+                "item": row.item.slug,
+                "quantity": row.quantity,
+                "active_until": iso(row.active_until),
+            }
+            for row in InventoryItem.objects.filter(user=user)
+            .select_related("item")
+            .order_by("item_id")
+        ],
+        "purchases": [
+            {
+                "item": row.item.slug,
+                "client_id": row.client_id,
+                "price": row.price,
+                "balance_after": row.balance_after,
+                "owned_after": row.owned_after,
+                "created_at": iso(row.created_at),
+            }
+            for row in Purchase.objects.filter(user=user)
+            .select_related("item")
+            .order_by("created_at", "id")
+        ],
+        "streak_freeze_uses": [
+            {"day": iso(row.day), "created_at": iso(row.created_at)}
+            for row in StreakFreezeUse.objects.filter(user=user).order_by("day")
         ],
     }

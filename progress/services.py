@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Greatest
@@ -27,12 +28,14 @@ from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
 from gamification.error_codes import GamificationErrorCode
 from gamification.services import (
     XpSource,
+    gems_grant,
     heart_lose,
     heart_restore,
     hearts_get,
     lesson_completed_record,
     streak_get,
     xp_award,
+    xp_boost_apply,
 )
 from progress.error_codes import ProgressErrorCode
 from progress.models import (
@@ -341,6 +344,27 @@ class SessionResult:
     next_lesson: dict | None = None
 
 
+def _lesson_gems_grant(*, user, lesson: Lesson, first_time: bool, perfect: bool) -> None:
+    """Gems for a lesson's first pass and its first perfect score: each once per lesson, so
+    practising a lesson again earns XP but no more gems."""
+    if first_time and settings.GEMS_LESSON_FIRST_PASS:
+        gems_grant(
+            user=user,
+            amount=settings.GEMS_LESSON_FIRST_PASS,
+            reason=f"First pass of {lesson.title}"[:100],
+            source="lesson_first_pass",
+            source_id=str(lesson.pk),
+        )
+    if perfect and settings.GEMS_PERFECT_LESSON:
+        gems_grant(
+            user=user,
+            amount=settings.GEMS_PERFECT_LESSON,
+            reason=f"Perfect lesson: {lesson.title}"[:100],
+            source="perfect_lesson",
+            source_id=str(lesson.pk),
+        )
+
+
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
     """Score the session, and on a pass award XP, record progress and the streak, start reviews.
 
@@ -380,6 +404,9 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
                 user=user, amount=amount, source=source, source_id=session.id, at=now
             ):
                 xp_earned = amount
+                if boost := xp_boost_apply(user=user, amount=amount, source_id=session.id, at=now):
+                    xp_earned += boost.amount
+            _lesson_gems_grant(user=user, lesson=lesson, first_time=full, perfect=score == 100)
             streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
             word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
             cards_introduce(user=user, word_ids=list(word_ids), at=now)
