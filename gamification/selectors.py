@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
@@ -130,11 +130,18 @@ def streak_last_active_day(streak: Streak, *, zone: tzinfo) -> date | None:
     return last
 
 
-def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakState:
-    """The streak on `today`, a day of the learner's calendar in `zone`."""
+def streak_state(
+    streak: Streak | None, *, today: date, zone: tzinfo, freezes: int = 0
+) -> StreakState:
+    """The streak on `today`, a day of the learner's calendar in `zone`.
+
+    `freezes`: the missed days streak freezes cover or can cover (those held plus those already
+    spent since the last active day); the streak lives on through that many missed days, as the
+    next lesson will find (`services.streak_activity_record`).
+    """
     if streak is None or streak.last_active_date is None:
         return StreakState(current=0, longest=0, extended_today=False, broken=False)
-    if streak_last_active_day(streak, zone=zone) >= today - timedelta(days=1):
+    if streak_last_active_day(streak, zone=zone) >= today - timedelta(days=1 + freezes):
         return StreakState(
             current=streak.current,
             longest=streak.longest,
@@ -148,7 +155,31 @@ def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakS
 def streak_get(*, user, now: datetime | None = None) -> StreakState:
     """The streak as of the learner's local day at `now`, whether or not a rollover job ran."""
     today = local_day(user=user, at=now).date
-    return streak_state(Streak.objects.filter(user=user).first(), today=today, zone=user.zone)
+    streak = Streak.objects.filter(user=user).first()
+    state = streak_state(streak, today=today, zone=user.zone)
+    if state.broken and streak.current:
+        # Only a gap costs the look at the freezes.
+        state = streak_state(
+            streak,
+            today=today,
+            zone=user.zone,
+            freezes=streak_freezes_count(user=user, streak=streak, today=today),
+        )
+    return state
+
+
+def streak_freezes_count(*, user, streak: Streak, today: date) -> int:
+    """Freezes held plus those spent on days after the last active one, before `today`."""
+    held = (
+        InventoryItem.objects.filter(user=user, item__effect=ShopEffect.STREAK_FREEZE)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )
+    spent = StreakFreezeUse.objects.filter(
+        user=user, day__gt=streak.last_active_date, day__lt=today
+    ).count()
+    return held + spent
 
 
 # --- Everything at once ------------------------------------------------------------------------
@@ -178,12 +209,25 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
                     user=OuterRef("pk"), item__effect=ShopEffect.STREAK_FREEZE
                 ).values("quantity")[:1]
             ),
+            freezes_spent=Subquery(
+                StreakFreezeUse.objects.filter(
+                    user=OuterRef("pk"), day__gt=OuterRef("streak__last_active_date"), day__lt=today
+                )
+                .values("user")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
         )
         .get(pk=user.pk)
     )
     learner_stats = _one_to_one(loaded, "learner_stats")
     wallet = _one_to_one(loaded, "gem_wallet")
-    streak = streak_state(_one_to_one(loaded, "streak"), today=today, zone=user.zone)
+    streak = streak_state(
+        _one_to_one(loaded, "streak"),
+        today=today,
+        zone=user.zone,
+        freezes=(loaded.streak_freezes or 0) + (loaded.freezes_spent or 0),
+    )
     hearts = hearts_state(_one_to_one(loaded, "hearts"), now=now)
     xp_today = loaded.xp_today or 0
     return Stats(
