@@ -99,7 +99,7 @@ class HeartsAdmin(ReadOnlyAdmin):
 
 class GemTransactionInline(admin.TabularInline):
     model = GemTransaction
-    fields = ["created_at", "amount", "reason"]
+    fields = ["created_at", "amount", "balance_after", "reason", "source", "source_id"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
     extra = 0
@@ -179,7 +179,7 @@ class GemWalletAdmin(ReadOnlyAdmin):
 class GemTransactionAdmin(ReadOnlyAdmin):
     """The whole gem ledger, paginated, for wallets whose inline list grows long."""
 
-    list_display = ["created_at", "wallet__user", "amount", "reason"]
+    list_display = ["created_at", "wallet__user", "amount", "balance_after", "reason", "source"]
     list_select_related = ["wallet__user"]
     search_fields = ["wallet__user__email", "reason"]
     date_hierarchy = "created_at"

@@ -351,10 +351,6 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _wallet_balance(user) -> int:
-    return GemWallet.objects.values_list("balance", flat=True).get(user=user)
-
-
 def _gems_change(
     *, user, amount: int, reason: str, source: str = "", source_id: str = ""
 ) -> GemTransaction | None:
