@@ -19,6 +19,8 @@ class XpSource(models.TextChoices):
     PRACTICE = "practice", _("Practice")
     REVIEW = "review", _("Review")
     BONUS = "bonus", _("Bonus")
+    # The extra XP an active xp-boost adds to a lesson's award: its own row, so the ledger shows it.
+    XP_BOOST = "xp_boost", _("XP boost")
 
 
 SOURCE_ID_MAX_LENGTH = 64
@@ -184,6 +186,12 @@ class GemTransaction(models.Model):
     amount = models.IntegerField()
     reason = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the change is for; a non-empty (source, source_id) pays once (see `gems_grant`).
+    source = models.CharField(max_length=32, blank=True, default="")
+    source_id = models.CharField(max_length=SOURCE_ID_MAX_LENGTH, blank=True, default="")
+    balance_after = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The wallet's balance right after this change.")
+    )
 
     class Meta:
         verbose_name = _("gem transaction")
@@ -192,9 +200,131 @@ class GemTransaction(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(amount=0), name="gamification_gemtransaction_not_zero"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["wallet", "source", "source_id"],
+                condition=~Q(source=""),
+                name="gamification_gemtransaction_once",
+            ),
         ]
         indexes = [models.Index(fields=["wallet", "-created_at"], name="gamif_gemtx_wallet_time")]
 
     def __str__(self) -> str:
         return f"{self.wallet_id}: {self.amount:+d} gems ({self.reason})"
+
+
+# --- Shop and inventory --------------------------------------------------------------------------
+
+
+class ShopEffect(models.TextChoices):
+    """What an item does; the code behind each lives in `services.inventory_item_use`."""
+
+    STREAK_FREEZE = "streak_freeze", _("Streak freeze (spent by itself on a missed day)")
+    HEART_REFILL = "heart_refill", _("Heart refill (hearts to the maximum)")
+    XP_BOOST = "xp_boost", _("XP boost (lesson XP doubled for a while)")
+
+
+class ShopItem(models.Model):
+    """Something gems buy. Editors manage these in the admin; the effect is fixed code."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    price = models.PositiveIntegerField(help_text=_("In gems."))
+    max_owned = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many a learner may hold at once; empty: no limit.")
+    )
+    effect = models.CharField(max_length=16, choices=ShopEffect.choices)
+    on_sale = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("shop item")
+        verbose_name_plural = _("shop items")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="gamification_shopitem_price"),
+            models.CheckConstraint(
+                condition=Q(max_owned__isnull=True) | Q(max_owned__gt=0),
+                name="gamification_shopitem_max_owned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InventoryItem(models.Model):
+    """How many of an item a learner holds, and until when its effect runs (a boost)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inventory"
+    )
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveSmallIntegerField(default=0)
+    active_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory item")
+        verbose_name_plural = _("inventory items")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="gamification_inventory_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="gamification_inventory_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.quantity} x {self.item_id}"
+
+
+class Purchase(models.Model):
+    """One purchase, with what it answered, so a retried request (same client_id) answers the same
+    and buys nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"
+    )
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="+")
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    price = models.PositiveIntegerField()
+    balance_after = models.PositiveIntegerField()
+    owned_after = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_id"],
+                condition=~Q(client_id=""),
+                name="gamification_purchase_client_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.item_id} for {self.price} gems"
+
+
+class StreakFreezeUse(models.Model):
+    """A local day a streak freeze covered; unique per (user, day), so a day costs one freeze
+    however many callers (the next lesson, a rollover job) cover it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_freeze_uses"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("streak freeze use")
+        verbose_name_plural = _("streak freeze uses")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="gamification_freeze_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.day} frozen"

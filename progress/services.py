@@ -29,6 +29,7 @@ from exercises.languages import CourseLanguages, exercise_answer_language
 from gamification.error_codes import GamificationErrorCode
 from gamification.services import (
     XpSource,
+    gems_grant,
     heart_lose,
     heart_restore,
     hearts_get,
@@ -36,6 +37,7 @@ from gamification.services import (
     streak_activity_record,
     streak_get,
     xp_award,
+    xp_boost_apply,
 )
 from progress.error_codes import ProgressErrorCode
 from progress.models import (
@@ -434,6 +436,11 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
     amount = lesson.xp_reward if first_time else practice_xp(lesson)
     source = XpSource.LESSON if first_time else XpSource.PRACTICE
     xp_earned = _award(user=user, session=session, amount=amount, source=source, now=now)
+    if xp_earned and (
+        boost := xp_boost_apply(user=user, amount=xp_earned, source_id=session.id, at=now)
+    ):
+        xp_earned += boost.amount
+    _lesson_gems_grant(user=user, lesson=lesson, first_time=first_time, perfect=score == 100)
     streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
     if first_time:
         # Followers see a lesson done for the first time; practice would flood their feeds.
@@ -481,6 +488,27 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
     # how a learner out of hearts gets going again.
     hearts = heart_restore(user=user, amount=1, now=now).count
     return xp_earned, streak, hearts
+
+
+def _lesson_gems_grant(*, user, lesson: Lesson, first_time: bool, perfect: bool) -> None:
+    """Gems for a lesson's first pass and its first perfect score: each once per lesson, so
+    practising a lesson again earns XP but no more gems."""
+    if first_time and settings.GEMS_LESSON_FIRST_PASS:
+        gems_grant(
+            user=user,
+            amount=settings.GEMS_LESSON_FIRST_PASS,
+            reason=f"First pass of {lesson.title}"[:100],
+            source="lesson_first_pass",
+            source_id=str(lesson.pk),
+        )
+    if perfect and settings.GEMS_PERFECT_LESSON:
+        gems_grant(
+            user=user,
+            amount=settings.GEMS_PERFECT_LESSON,
+            reason=f"Perfect lesson: {lesson.title}"[:100],
+            source="perfect_lesson",
+            source_id=str(lesson.pk),
+        )
 
 
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
