@@ -12,7 +12,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -25,6 +25,7 @@ from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
 from gamification.error_codes import GamificationErrorCode
+from gamification.rewards import rewards_collect
 from gamification.services import (
     XpSource,
     heart_lose,
@@ -339,6 +340,9 @@ class SessionResult:
     hearts: int
     practice: bool = False
     next_lesson: dict | None = None
+    # What the step unlocked (gamification.rewards.Reward as JSON: achievement tiers, quests,
+    # gems), for the client to celebrate; stored with the rest, so a replay answers the same.
+    rewards: list[dict] = field(default_factory=list)
 
 
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
@@ -369,6 +373,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
         score = tally["first_right"] * 100 // total
         passed = score >= lesson.pass_score
         xp_earned = 0
+        rewards: list[dict] = []
         if passed:
             first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
             # A lesson already completed earns the practice reward, even from a session started
@@ -383,6 +388,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
             word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
             cards_introduce(user=user, word_ids=list(word_ids), at=now)
+            rewards = rewards_collect(user=user, at=now)
         else:
             streak = streak_get(user=user, now=now)
         if session.practice:
@@ -404,6 +410,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             hearts=hearts,
             practice=session.practice,
             next_lesson=_next_lesson(user=user, lesson=lesson) if passed else None,
+            rewards=rewards,
         )
         session.result = asdict(result)
         session.save(update_fields=["status", "score", "xp_earned", "finished_at", "result"])

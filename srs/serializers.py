@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from gamification.serializers import RewardSerializer
 from srs.models import (
     LEARNING_STEPS_MAX,
     MAXIMUM_INTERVAL_MAX,
@@ -142,6 +143,9 @@ class AnswerOutputSerializer(serializers.Serializer):
     )
     card = CardOutputSerializer()
     word = WordOutputSerializer(source="card.word")
+    rewards = RewardSerializer(
+        many=True, help_text="What this answer unlocked: achievement tiers, quests, gems."
+    )
 
 
 # --- Forecast ----------------------------------------------------------------------------------
