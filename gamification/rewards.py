@@ -105,7 +105,8 @@ def metric_values(*, user) -> dict[str, int]:
 
 
 def achievements_check(*, user, at: datetime | None = None) -> list[Reward]:
-    """Unlocks (and pays) every active tier the learner's counters reach and they do not hold."""
+    """Unlocks (and pays) every active tier the learner's counters reach and they do not hold.
+    Each unlock and its gems are one transaction (the caller's, when there is one)."""
     at = aware(at)
     values = metric_values(user=user)
     reached = Q()
@@ -118,33 +119,35 @@ def achievements_check(*, user, at: datetime | None = None) -> list[Reward]:
         .order_by("achievement__position", "achievement_id", "level")
     )
     rewards = []
-    for tier in tiers:
-        reward = _tier_unlock(user=user, tier=tier, at=at)
-        if reward is not None:
-            rewards.append(reward)
+    with transaction.atomic(savepoint=False):
+        for tier in tiers:
+            reward = _tier_unlock(user=user, tier=tier, at=at)
+            if reward is not None:
+                rewards.append(reward)
     return rewards
 
 
 def _tier_unlock(*, user, tier: AchievementTier, at: datetime) -> Reward | None:
+    """Runs inside `rewards_collect`'s transaction: the unlock, its gems and its hooks' writes
+    commit together or not at all."""
     achievement = tier.achievement
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                unlocked = UnlockedTier.objects.create(user=user, tier=tier, unlocked_at=at)
-        except IntegrityError:
-            # Another request unlocked it first (and pays for it).
-            return None
-        paid = 0
-        if tier.reward_gems and gems_grant(
-            user=user,
-            amount=tier.reward_gems,
-            reason=f"Achievement: {achievement.name} {tier.level}"[:100],
-            source="achievement",
-            source_id=str(unlocked.pk),
-        ):
-            paid = tier.reward_gems
-        for hook in list(_achievement_unlocked_hooks.values()):
-            hook(user=user, achievement=achievement, tier=tier, unlocked=unlocked)
+    try:
+        with transaction.atomic():
+            unlocked = UnlockedTier.objects.create(user=user, tier=tier, unlocked_at=at)
+    except IntegrityError:
+        # Another request unlocked it first (and pays for it).
+        return None
+    paid = 0
+    if tier.reward_gems and gems_grant(
+        user=user,
+        amount=tier.reward_gems,
+        reason=f"Achievement: {achievement.name} {tier.level}"[:100],
+        source="achievement",
+        source_id=str(unlocked.pk),
+    ):
+        paid = tier.reward_gems
+    for hook in list(_achievement_unlocked_hooks.values()):
+        hook(user=user, achievement=achievement, tier=tier, unlocked=unlocked)
     return Reward(
         kind=RewardKind.ACHIEVEMENT,
         slug=achievement.slug,
@@ -271,26 +274,32 @@ def quests_check(*, user, at: datetime | None = None) -> list[Reward]:
     now reach. Each is completed by a conditional update, so it pays once."""
     at = aware(at)
     day = local_day(user=user, at=at).date
+    with transaction.atomic(savepoint=False):
+        return _quests_complete(user=user, day=day, at=at)
+
+
+def _quests_complete(*, user, day: date, at: datetime) -> list[Reward]:
     quests = quests_for_day(user=user, day=day)
     counters = _day_counters(user=user, day=day)
     rewards = []
     for quest in quests:
         if quest.completed_at is not None or quest_progress(quest, counters) < quest.goal:
             continue
-        with transaction.atomic():
-            if not DailyQuest.objects.filter(pk=quest.pk, completed_at__isnull=True).update(
-                completed_at=at
-            ):
-                continue
-            paid = 0
-            if quest.reward_gems and gems_grant(
-                user=user,
-                amount=quest.reward_gems,
-                reason=f"Daily quest: {quest.description}"[:100],
-                source="quest",
-                source_id=str(quest.pk),
-            ):
-                paid = quest.reward_gems
+        # The conditional update takes the row's lock: a racing request waits, then finds the
+        # quest completed and updates nothing.
+        if not DailyQuest.objects.filter(pk=quest.pk, completed_at__isnull=True).update(
+            completed_at=at
+        ):
+            continue
+        paid = 0
+        if quest.reward_gems and gems_grant(
+            user=user,
+            amount=quest.reward_gems,
+            reason=f"Daily quest: {quest.description}"[:100],
+            source="quest",
+            source_id=str(quest.pk),
+        ):
+            paid = quest.reward_gems
         rewards.append(
             Reward(
                 kind=RewardKind.QUEST,
@@ -347,6 +356,8 @@ def rewards_collect(*, user, at: datetime | None = None) -> list[dict]:
     """Everything the learner's counters now unlock, paid, as JSON rewards (see the module's
     docstring). Called by a learning step inside its transaction, after its counters moved."""
     at = aware(at)
-    with transaction.atomic():
+    # One transaction for all of it (no extra savepoint inside the caller's): a failure pays
+    # nothing and unlocks nothing.
+    with transaction.atomic(savepoint=False):
         rewards = quests_check(user=user, at=at) + achievements_check(user=user, at=at)
     return [reward.as_json() for reward in rewards]

@@ -359,12 +359,14 @@ def gems_grant(*, user, amount: int, reason: str, source: str, source_id: str) -
     source_id = str(source_id)
     if not source or not source_id:
         raise ValueError("A grant needs a source and a source_id.")
-    with transaction.atomic():
+    # savepoint=False: inside a caller's transaction (a learning step) only the insert below
+    # needs its own savepoint; on its own, this is still one transaction.
+    with transaction.atomic(savepoint=False):
         try:
             # The unique (source, source_id) row goes first: a second grant stops here, before
-            # the balance moves; the savepoint keeps the caller's transaction usable.
+            # the balance moves. The wallet may not exist yet: the foreign key is checked at
+            # commit, by when `_add_to_counters` made it.
             with transaction.atomic():
-                GemWallet.objects.get_or_create(user=user)
                 GemTransaction.objects.create(
                     wallet_id=user.pk,
                     amount=amount,
@@ -376,7 +378,7 @@ def gems_grant(*, user, amount: int, reason: str, source: str, source_id: str) -
             if GemTransaction.objects.filter(source=source, source_id=source_id).exists():
                 return None
             raise
-        GemWallet.objects.filter(user=user).update(balance=F("balance") + amount)
+        _add_to_counters(GemWallet, filters={"user": user}, balance=amount)
         return _wallet_balance(user)
 
 
