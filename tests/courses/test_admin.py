@@ -80,10 +80,16 @@ def test_the_admin_index_shows_an_editor_the_content_models(editor_client):
     assert set(CONTENT_MODELS) <= shown
 
 
-def test_the_admin_index_shows_an_editor_no_other_app(editor_client):
+def test_the_admin_index_shows_an_editor_content_and_the_game_definitions_only(editor_client):
     response = editor_client.get(reverse("admin:index"))
 
-    assert [app["app_label"] for app in response.context["app_list"]] == ["courses"]
+    apps = {app["app_label"]: app for app in response.context["app_list"]}
+    assert list(apps) == ["courses", "gamification"]
+    # Editors curate achievements and the quest pool, never a learner's game state.
+    assert sorted(model["object_name"] for model in apps["gamification"]["models"]) == [
+        "Achievement",
+        "QuestTemplate",
+    ]
 
 
 @pytest.mark.parametrize(
