@@ -12,6 +12,7 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from config.api.errors import ApplicationError
 from config.timeutils import local_day
 from gamification.models import (
+    Achievement,
+    AchievementTier,
+    DailyQuest,
     DailyXp,
     GemTransaction,
     GemWallet,
@@ -28,9 +32,11 @@ from gamification.models import (
     InventoryItem,
     LearnerStats,
     Purchase,
+    QuestTemplate,
     ShopItem,
     Streak,
     StreakFreezeUse,
+    UnlockedTier,
     XpEvent,
 )
 from gamification.selectors import hearts_state, streak_state
@@ -110,6 +116,59 @@ class GemTransactionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Achievements and daily quests -------------------------------------------------------------
+# Editors define achievements and the quest pool (their group holds these permissions, see the
+# `_achievements` migration); what learners unlocked and were drawn stays read-only.
+
+
+class AchievementTierInline(admin.TabularInline):
+    model = AchievementTier
+    extra = 1
+    fields = ["level", "threshold", "reward_gems"]
+    ordering = ["level"]
+
+
+@admin.register(Achievement)
+class AchievementAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "metric", "tier_count", "position", "active"]
+    list_editable = ["position", "active"]
+    list_filter = ["metric", "active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AchievementTierInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tier_total=Count("tiers"))
+
+    @admin.display(description=_("tiers"), ordering="tier_total")
+    def tier_count(self, obj) -> int:
+        return obj.tier_total
+
+
+@admin.register(QuestTemplate)
+class QuestTemplateAdmin(admin.ModelAdmin):
+    list_display = ["slug", "kind", "goal", "reward_gems", "active"]
+    list_editable = ["active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["slug", "description"]
+
+
+@admin.register(UnlockedTier)
+class UnlockedTierAdmin(ReadOnlyAdmin):
+    list_display = ["unlocked_at", "user", "tier"]
+    list_select_related = ["user", "tier__achievement"]
+    list_filter = ["tier__achievement"]
+    show_full_result_count = False
+
+
+@admin.register(DailyQuest)
+class DailyQuestAdmin(ReadOnlyAdmin):
+    list_display = ["date", "user", "slot", "slug", "goal", "reward_gems", "completed_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    show_full_result_count = False
 
 
 class GemAdjustForm(forms.Form):

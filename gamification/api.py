@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gamification.rewards import achievements_list, quests_get
 from gamification.selectors import (
     gem_transaction_list,
     inventory_list,
@@ -16,11 +17,13 @@ from gamification.selectors import (
     wallet_balance_get,
 )
 from gamification.serializers import (
+    AchievementListOutputSerializer,
     GemTransactionOutputSerializer,
     InventoryItemOutputSerializer,
     InventoryListOutputSerializer,
     PurchaseInputSerializer,
     PurchaseOutputSerializer,
+    QuestListOutputSerializer,
     ShopItemOutputSerializer,
     ShopListOutputSerializer,
     StatsOutputSerializer,
@@ -136,3 +139,24 @@ class InventoryItemUseApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         held = inventory_item_use(user=request.user, slug=slug)
         return Response(InventoryItemOutputSerializer(held).data)
+
+
+class AchievementsApi(APIView):
+    @extend_schema(
+        operation_id="me_achievements_list",
+        responses={200: AchievementListOutputSerializer, 401: _UNAUTHORIZED},
+        summary="Every achievement with the caller's tier and progress",
+    )
+    def get(self, request: Request) -> Response:
+        items = achievements_list(user=request.user)
+        return Response(AchievementListOutputSerializer({"results": items}).data)
+
+
+class QuestsApi(APIView):
+    @extend_schema(
+        operation_id="me_quests_list",
+        responses={200: QuestListOutputSerializer, 401: _UNAUTHORIZED},
+        summary="The caller's three daily quests of their local day, with progress",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(QuestListOutputSerializer(quests_get(user=request.user)).data)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from config.timeutils import iso, local_day
 from gamification.models import (
+    DailyQuest,
     DailyXp,
     GemTransaction,
     GemWallet,
@@ -26,6 +27,7 @@ from gamification.models import (
     ShopItem,
     Streak,
     StreakFreezeUse,
+    UnlockedTier,
     XpEvent,
 )
 
@@ -295,6 +297,9 @@ def gamification_export(*, user) -> dict:
                 "lessons_completed": stats.lessons_completed,
                 "perfect_lessons": stats.perfect_lessons,
                 "reviews_done": stats.reviews_done,
+                "words_learned": stats.words_learned,
+                "followers": stats.followers,
+                "league_finishes": stats.league_finishes,
             }
             if stats
             else None
@@ -309,7 +314,16 @@ def gamification_export(*, user) -> dict:
             }
             for event in xp_events.iterator()
         ],
-        "daily_xp": [{"date": iso(row.date), "xp": row.xp} for row in daily.iterator()],
+        "daily_xp": [
+            {
+                "date": iso(row.date),
+                "xp": row.xp,
+                "lessons_completed": row.lessons_completed,
+                "perfect_lessons": row.perfect_lessons,
+                "reviews_done": row.reviews_done,
+            }
+            for row in daily.iterator()
+        ],
         "streak": (
             {
                 "current": streak.current,
@@ -361,6 +375,28 @@ def gamification_export(*, user) -> dict:
         "streak_freeze_uses": [
             {"day": iso(row.day), "created_at": iso(row.created_at)}
             for row in StreakFreezeUse.objects.filter(user=user).order_by("day")
+        ],
+        "achievements": [
+            {
+                "achievement": row.tier.achievement.slug,
+                "tier": row.tier.level,
+                "unlocked_at": iso(row.unlocked_at),
+            }
+            for row in UnlockedTier.objects.filter(user=user)
+            .select_related("tier__achievement")
+            .order_by("unlocked_at", "id")
+        ],
+        "daily_quests": [
+            {
+                "date": iso(row.date),
+                "slot": row.slot,
+                "slug": row.slug,
+                "description": row.description,
+                "goal": row.goal,
+                "reward_gems": row.reward_gems,
+                "completed_at": iso(row.completed_at),
+            }
+            for row in DailyQuest.objects.filter(user=user).order_by("date", "slot")
         ],
     }
 

@@ -54,6 +54,7 @@ __all__ = [
     "Stats",
     "StreakState",
     "XpSource",
+    "followers_record",
     "gems_credit",
     "gems_debit",
     "gems_grant",
@@ -62,6 +63,7 @@ __all__ = [
     "hearts_get",
     "hearts_refill",
     "inventory_item_use",
+    "league_finish_record",
     "lesson_completed_record",
     "review_done_record",
     "shop_item_buy",
@@ -69,6 +71,7 @@ __all__ = [
     "streak_activity_record",
     "streak_freeze_spend",
     "streak_get",
+    "words_learned_record",
     "xp_award",
     "xp_boost_apply",
 ]
@@ -271,22 +274,47 @@ def streak_freeze_spend(*, user, day: date, at: datetime | None = None) -> bool:
 
 
 def lesson_completed_record(*, user, perfect: bool, at: datetime) -> StreakState:
-    """Counts a completed lesson (once per completion: the caller guards against repeats)."""
+    """Counts a completed lesson (once per completion: the caller guards against repeats), in the
+    learner's totals and in their local day's counters (which daily quests read)."""
+    at = aware(at)
+    counts = {"lessons_completed": 1, "perfect_lessons": 1 if perfect else 0}
     with transaction.atomic():
-        _add_to_counters(
-            LearnerStats,
-            filters={"user": user},
-            lessons_completed=1,
-            perfect_lessons=1 if perfect else 0,
-        )
+        _add_to_counters(LearnerStats, filters={"user": user}, **counts)
+        day = local_day(user=user, at=at).date
+        _add_to_counters(DailyXp, filters={"user": user, "date": day}, **counts)
         return streak_activity_record(user=user, at=at)
 
 
 def review_done_record(*, user, at: datetime) -> None:
     """Counts a finished review. Reviews do not extend the streak, which counts lessons."""
-    aware(at)
+    at = aware(at)
     with transaction.atomic():
         _add_to_counters(LearnerStats, filters={"user": user}, reviews_done=1)
+        day = local_day(user=user, at=at).date
+        _add_to_counters(DailyXp, filters={"user": user, "date": day}, reviews_done=1)
+
+
+def words_learned_record(*, user, count: int) -> None:
+    """Counts words the learner met for the first time (srs calls it as it makes their cards)."""
+    count = _positive_int(count, "count")
+    _add_to_counters(LearnerStats, filters={"user": user}, words_learned=count)
+
+
+def followers_record(*, user, count: int) -> None:
+    """Sets the learner's follower count (the social app calls it on a follow or an unfollow);
+    the followers achievements are then checked with `achievements_check`."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"count must be a whole number from 0, got {count!r}.")
+    with transaction.atomic():
+        if not LearnerStats.objects.filter(user=user).update(followers=count):
+            LearnerStats.objects.get_or_create(user=user, defaults={"followers": count})
+            LearnerStats.objects.filter(user=user).update(followers=count)
+
+
+def league_finish_record(*, user) -> None:
+    """Counts a week finished in a league's promotion places (the leagues job calls it once per
+    learner and week; it guards against repeats)."""
+    _add_to_counters(LearnerStats, filters={"user": user}, league_finishes=1)
 
 
 # --- Hearts ------------------------------------------------------------------------------------

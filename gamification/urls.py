@@ -1,8 +1,10 @@
 from django.urls import path
 
 from gamification.api import (
+    AchievementsApi,
     InventoryItemUseApi,
     InventoryListApi,
+    QuestsApi,
     ShopItemBuyApi,
     ShopListApi,
     StatsApi,
@@ -12,6 +14,8 @@ from gamification.api import (
 
 urlpatterns = [
     path("me/stats/", StatsApi.as_view(), name="me-stats"),
+    path("me/achievements/", AchievementsApi.as_view(), name="me-achievements"),
+    path("me/quests/", QuestsApi.as_view(), name="me-quests"),
     path("me/wallet/", WalletApi.as_view(), name="me-wallet"),
     path(
         "me/wallet/transactions/",

@@ -12,7 +12,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
 from exercises.languages import CourseLanguages, exercise_answer_language
 from gamification.error_codes import GamificationErrorCode
+from gamification.rewards import rewards_collect
 from gamification.services import (
     XpSource,
     gems_grant,
@@ -406,6 +407,9 @@ class SessionResult:
     hearts: int
     practice: bool = False
     next_lesson: dict | None = None
+    # What the step unlocked (gamification.rewards.Reward as JSON: achievement tiers, quests,
+    # gems), for the client to celebrate; stored with the rest, so a replay answers the same.
+    rewards: list[dict] = field(default_factory=list)
 
 
 def _exercises_owed(session: LessonSession) -> list[int]:
@@ -549,6 +553,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
                 user=user, session=session, score=score, passed=passed, now=now
             )
             hearts = hearts_get(user=user, now=now).count
+        rewards = rewards_collect(user=user, at=now) if passed else []
         session.status = SessionStatus.PASSED if passed else SessionStatus.FAILED
         session.score = score
         session.xp_earned = xp_earned
@@ -562,6 +567,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             hearts=hearts,
             practice=session.practice,
             next_lesson=_next_lesson(user=user, lesson=lesson) if passed else None,
+            rewards=rewards,
         )
         session.result = asdict(result)
         session.save(update_fields=["status", "score", "xp_earned", "finished_at", "result"])

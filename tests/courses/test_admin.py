@@ -84,9 +84,14 @@ def test_the_admin_index_shows_an_editor_no_other_app(editor_client):
     response = editor_client.get(reverse("admin:index"))
 
     apps = {app["app_label"]: app for app in response.context["app_list"]}
-    # Shop items are content editors manage too (issue 10); nothing else of gamification.
+    # Shop items, achievements and the quest pool are content editors manage too (issue 10);
+    # never a learner's game state.
     assert list(apps) == ["courses", "gamification"]
-    assert [model["object_name"] for model in apps["gamification"]["models"]] == ["ShopItem"]
+    assert sorted(model["object_name"] for model in apps["gamification"]["models"]) == [
+        "Achievement",
+        "QuestTemplate",
+        "ShopItem",
+    ]
 
 
 @pytest.mark.parametrize(
