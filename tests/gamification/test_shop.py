@@ -238,7 +238,7 @@ def test_the_same_client_id_buys_once_and_answers_the_first_result(auth_client, 
     again = auth_client.post("/api/v1/shop/xp-boost/buy/", body, format="json")
 
     assert first.status_code == 201
-    assert again.status_code == 200
+    assert again.status_code == 201
     assert again.json() == first.json() == {"item": "xp-boost", "balance": price * 2, "owned": 1}
     assert Purchase.objects.count() == 2
     assert GemWallet.objects.get(user=user).balance == price == _ledger_sum(user)
