@@ -433,7 +433,7 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
     """A lesson session's pass: XP, progress, the streak and the lesson's words into reviews."""
     lesson = session.lesson
     if not passed:
-        return 0, streak_get(user=user, now=now)
+        return 0, streak_get(user=user, now=now), []
     first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
     # A lesson already completed earns the practice reward, even from a session started
     # before that: starting it twice and finishing both must not pay twice in full.
@@ -444,7 +444,7 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
         boost := xp_boost_apply(user=user, amount=xp_earned, source_id=session.id, at=now)
     ):
         xp_earned += boost.amount
-    _lesson_gems_grant(user=user, lesson=lesson, first_time=first_time, perfect=score == 100)
+    gems = _lesson_gems_grant(user=user, lesson=lesson, first_time=first_time, perfect=score == 100)
     streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
     if first_time:
         # Followers see a lesson done for the first time; practice would flood their feeds.
@@ -460,7 +460,7 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
         )
     word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
     cards_introduce(user=user, word_ids=list(word_ids), at=now)
-    return xp_earned, streak
+    return xp_earned, streak, gems
 
 
 def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):
@@ -473,8 +473,13 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
         changes["best_score"] = Greatest(F("best_score"), score)
     completed = LessonProgress.objects.filter(user=user, lesson=lesson).update(**changes) > 0
     xp_earned = 0
+    gems: list[dict] = []
     if passed:
         if completed:
+            # A first perfect score pays its gems, in practice as in a lesson.
+            gems = _lesson_gems_grant(
+                user=user, lesson=lesson, first_time=False, perfect=score == 100
+            )
             xp_earned = _award(
                 user=user,
                 session=session,
@@ -491,28 +496,29 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
     # Finishing practice (every exercise answered right) earns a heart back, pass or not: it is
     # how a learner out of hearts gets going again.
     hearts = heart_restore(user=user, amount=1, now=now).count
-    return xp_earned, streak, hearts
+    return xp_earned, streak, hearts, gems
 
 
-def _lesson_gems_grant(*, user, lesson: Lesson, first_time: bool, perfect: bool) -> None:
+def _lesson_gems_grant(*, user, lesson: Lesson, first_time: bool, perfect: bool) -> list[dict]:
     """Gems for a lesson's first pass and its first perfect score: each once per lesson, so
-    practising a lesson again earns XP but no more gems."""
-    if first_time and settings.GEMS_LESSON_FIRST_PASS:
-        gems_grant(
-            user=user,
-            amount=settings.GEMS_LESSON_FIRST_PASS,
-            reason=f"First pass of {lesson.title}"[:100],
-            source="lesson_first_pass",
-            source_id=str(lesson.pk),
-        )
-    if perfect and settings.GEMS_PERFECT_LESSON:
-        gems_grant(
-            user=user,
-            amount=settings.GEMS_PERFECT_LESSON,
-            reason=f"Perfect lesson: {lesson.title}"[:100],
-            source="perfect_lesson",
-            source_id=str(lesson.pk),
-        )
+    practising a lesson again earns XP but no more gems. Returns them as rewards (the shape of
+    gamification.rewards.Reward) for the client to celebrate."""
+    grants = [
+        (first_time, settings.GEMS_LESSON_FIRST_PASS, "lesson_first_pass", "First pass of"),
+        (perfect, settings.GEMS_PERFECT_LESSON, "perfect_lesson", "Perfect lesson:"),
+    ]
+    rewards = []
+    for due, amount, source, label in grants:
+        if not (due and amount):
+            continue
+        reason = f"{label} {lesson.title}"[:100]
+        if gems_grant(
+            user=user, amount=amount, reason=reason, source=source, source_id=str(lesson.pk)
+        ):
+            rewards.append(
+                {"kind": "gems", "slug": source, "name": reason, "tier": None, "gems": amount}
+            )
+    return rewards
 
 
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
@@ -545,15 +551,15 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
         score = tally["first_right"] * 100 // total
         passed = score >= lesson.pass_score
         if session.practice:
-            xp_earned, streak, hearts = _practice_finish(
+            xp_earned, streak, hearts, gems = _practice_finish(
                 user=user, session=session, score=score, passed=passed, now=now
             )
         else:
-            xp_earned, streak = _lesson_finish(
+            xp_earned, streak, gems = _lesson_finish(
                 user=user, session=session, score=score, passed=passed, now=now
             )
             hearts = hearts_get(user=user, now=now).count
-        rewards = rewards_collect(user=user, at=now) if passed else []
+        rewards = [*gems, *rewards_collect(user=user, at=now)] if passed else []
         session.status = SessionStatus.PASSED if passed else SessionStatus.FAILED
         session.score = score
         session.xp_earned = xp_earned

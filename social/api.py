@@ -2,12 +2,11 @@
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.pagination import PageNumberPagination
+from config.api.pagination import CursorPagination, PageNumberPagination
 from social.selectors import (
     feed_get,
     followers_list,
@@ -32,8 +31,6 @@ class FeedPagination(CursorPagination):
     repeated when new events arrive while the learner scrolls."""
 
     ordering = ("-created_at", "-id")
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class _ProfilesListApi(APIView):
@@ -53,7 +50,14 @@ class UsersSearchApi(_ProfilesListApi):
         tags=[TAG],
         operation_id="users_search",
         summary="Public profiles whose username starts with the prefix",
-        parameters=[OpenApiParameter("search", str, required=True, description="3+ characters")],
+        parameters=[
+            OpenApiParameter(
+                "search",
+                {"type": "string", "minLength": 3},
+                required=True,
+                description="3+ characters",
+            )
+        ],
         responses={
             200: ProfileOutputSerializer(many=True),
             400: OpenApiResponse(description="`search_too_short`"),

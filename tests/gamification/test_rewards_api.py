@@ -31,6 +31,14 @@ from tests.srs.factories import ReviewCardFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_lesson_gems(settings):
+    # A lesson's own gems (first pass, perfect) are tested with the shop; here, only what the
+    # achievements and quests unlock.
+    settings.GEMS_LESSON_FIRST_PASS = settings.GEMS_PERFECT_LESSON = 0
+
+
 NOW = datetime(2025, 3, 10, 12, tzinfo=UTC)
 
 
@@ -168,7 +176,9 @@ def lesson_session(auth_client, user):
     return learner, session
 
 
-def test_completing_a_lesson_returns_what_it_unlocked_and_a_replay_the_same(lesson_session, user):
+def test_completing_a_lesson_returns_what_it_unlocked_and_a_replay_the_same(
+    lesson_session, user, settings
+):
     learner, session = lesson_session
     achievement = AchievementFactory(slug="scholar", name="Scholar")
     AchievementTierFactory(achievement=achievement, level=1, threshold=1, reward_gems=5)

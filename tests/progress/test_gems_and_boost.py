@@ -8,7 +8,14 @@ from django.test import override_settings
 from freezegun import freeze_time
 
 from courses.models import Exercise
-from gamification.models import GemTransaction, InventoryItem, ShopItem, XpEvent
+from gamification.models import (
+    Achievement,
+    GemTransaction,
+    InventoryItem,
+    QuestTemplate,
+    ShopItem,
+    XpEvent,
+)
 from gamification.selectors import wallet_balance_get
 from gamification.services import inventory_item_use
 from tests.progress.factories import wrong_answer
@@ -27,10 +34,23 @@ def _finish(learner, lesson, *, mistakes: int = 0) -> dict:
     return response.json()
 
 
+@pytest.fixture(autouse=True)
+def _no_seeded_rewards():
+    # The seeded achievements and quests pay gems of their own on a first lesson.
+    Achievement.objects.all().delete()
+    QuestTemplate.objects.all().delete()
+
+
 @override_settings(GEMS_LESSON_FIRST_PASS=7, GEMS_PERFECT_LESSON=3)
 def test_a_perfect_first_pass_pays_both_and_practice_pays_no_more(learner, user, enrolled, lessons):
-    _finish(learner, lessons[0])
-    _finish(learner, lessons[0])
+    first = _finish(learner, lessons[0])
+    again = _finish(learner, lessons[0])
+
+    assert [(r["kind"], r["slug"], r["gems"]) for r in first["rewards"]] == [
+        ("gems", "lesson_first_pass", 7),
+        ("gems", "perfect_lesson", 3),
+    ]
+    assert again["rewards"] == []
 
     rows = GemTransaction.objects.filter(wallet_id=user.pk).order_by("id")
     assert [(r.amount, r.source) for r in rows] == [
