@@ -55,6 +55,7 @@ from config.api.schema import AutoSchema
 TAG = "accounts"
 
 _INVALID = OpenApiResponse(description="Invalid fields: `invalid`, `email_taken`, `weak_password`.")
+_USERNAME_TAKEN = OpenApiResponse(description="`username_taken`: another account has it.")
 _UNAUTHENTICATED = OpenApiResponse(description="Missing, invalid, expired or revoked access token.")
 _TOKEN_REFUSED = OpenApiResponse(
     description="`token_not_valid`: the token is not valid, has expired or was revoked."
@@ -106,7 +107,12 @@ class RegisterApi(_PublicApi):
         operation_id="auth_register",
         summary="Create an account with email and password",
         request=RegisterInputSerializer,
-        responses={201: RegisterOutputSerializer, 400: _INVALID, 429: _THROTTLED},
+        responses={
+            201: RegisterOutputSerializer,
+            400: _INVALID,
+            409: _USERNAME_TAKEN,
+            429: _THROTTLED,
+        },
     )
     def post(self, request: Request) -> Response:
         user = user_register(**_validated(RegisterInputSerializer, request))
@@ -317,9 +323,16 @@ class MeApi(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="me_partial_update",
-        summary="Change the caller's display name, time zone or daily goal",
+        summary=(
+            "Change the caller's display name, username, time zone, daily goal or privacy flags"
+        ),
         request=MeUpdateInputSerializer,
-        responses={200: MeOutputSerializer, 400: _INVALID, 401: _UNAUTHENTICATED},
+        responses={
+            200: MeOutputSerializer,
+            400: _INVALID,
+            401: _UNAUTHENTICATED,
+            409: _USERNAME_TAKEN,
+        },
     )
     def patch(self, request: Request) -> Response:
         user = user_update(user=request.user, **_validated(MeUpdateInputSerializer, request))

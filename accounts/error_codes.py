@@ -6,6 +6,7 @@ from enum import StrEnum
 class AccountsErrorCode(StrEnum):
     # Registration and profile
     EMAIL_TAKEN = "email_taken"
+    USERNAME_TAKEN = "username_taken"
     WEAK_PASSWORD = "weak_password"
     # Logging in and tokens
     INVALID_CREDENTIALS = "invalid_credentials"

@@ -7,6 +7,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import DisplayTextField
+from accounts.usernames import USERNAME_MAX_LENGTH, username_suggest, validate_username
 from accounts.validators import validate_timezone
 
 
@@ -54,6 +55,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     daily_goal_xp = models.PositiveSmallIntegerField(
         _("daily goal (XP)"), choices=DailyGoal.choices, default=DailyGoal.REGULAR
     )
+    # Null only between the migration that added it and the one that filled it in; every account
+    # made since gets one on its first save (`save` below).
+    username = models.CharField(  # noqa: DJ001  (NULL lets old rows wait for the backfill)
+        _("username"),
+        max_length=USERNAME_MAX_LENGTH,
+        null=True,
+        blank=True,
+        validators=[validate_username],
+    )
+    profile_public = models.BooleanField(
+        _("public profile"),
+        default=True,
+        help_text=_("Whether learners who do not follow this one can find and see the profile."),
+    )
+    leaderboard_opt_out = models.BooleanField(_("hidden from leaderboards"), default=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=now)
@@ -73,6 +89,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="accounts_user_email_ci_unique",
                 violation_error_message=_("A user with this email already exists."),
             ),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("This username is taken."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(daily_goal_xp__in=DailyGoal.values),
                 name="accounts_user_daily_goal_valid",
@@ -81,6 +102,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def save(self, *args, **kwargs):
+        # Every way an account is made (registration, the site's sign-up, social login, the
+        # admin, createsuperuser) ends here: a learner without a username gets a suggestion.
+        if not self.username:
+            self.username = username_suggest(
+                self.display_name or "",
+                (self.email or "").split("@", 1)[0],
+                taken=lambda name: User.objects.filter(username__iexact=name).exists(),
+            )
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.display_name or self.email

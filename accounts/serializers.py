@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import DailyGoal, User
+from accounts.usernames import USERNAME_MAX_LENGTH
 from accounts.validators import validate_display_text, validate_timezone
 from config.api.fields import StrictCharField
 
@@ -27,6 +28,11 @@ class RegisterInputSerializer(serializers.Serializer):
     password = StrictCharField(max_length=128, trim_whitespace=False)
     display_name = StrictCharField(max_length=80, validators=[validate_display_text])
     timezone = TimezoneField(required=False, default="UTC")
+    username = StrictCharField(
+        max_length=USERNAME_MAX_LENGTH + 10,
+        required=False,
+        help_text="3 to 30 of a-z, 0-9, _ and . (upper case is lowered); suggested when left out.",
+    )
 
 
 class LoginInputSerializer(serializers.Serializer):
@@ -45,6 +51,13 @@ class MeUpdateInputSerializer(serializers.Serializer):
     )
     timezone = TimezoneField(required=False)
     daily_goal_xp = serializers.ChoiceField(choices=DailyGoal.choices, required=False)
+    username = StrictCharField(
+        max_length=USERNAME_MAX_LENGTH + 10,
+        required=False,
+        help_text="3 to 30 of a-z, 0-9, _ and . (upper case is lowered); unique.",
+    )
+    profile_public = serializers.BooleanField(required=False)
+    leaderboard_opt_out = serializers.BooleanField(required=False)
 
 
 class PasswordConfirmInputSerializer(serializers.Serializer):
@@ -104,7 +117,7 @@ class TokenPairOutputSerializer(serializers.Serializer):
 class RegisterOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "display_name"]
+        fields = ["id", "email", "display_name", "username"]
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -116,6 +129,9 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "display_name",
+            "username",
+            "profile_public",
+            "leaderboard_opt_out",
             "timezone",
             "daily_goal_xp",
             "date_joined",

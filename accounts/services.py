@@ -52,6 +52,7 @@ from accounts.throttling import (
     login_locked_out,
 )
 from accounts.tokens import SID_CLAIM, SessionRefreshToken
+from accounts.usernames import username_normalize
 from accounts.validators import normalize_display_text, validate_display_text
 from config.api.errors import ApplicationError, Conflict
 from config.background import task_enqueue
@@ -310,6 +311,22 @@ def _email_taken() -> ApplicationError:
     )
 
 
+def _username_taken() -> ApplicationError:
+    message = "This username is taken."
+    return Conflict(message, code=AccountsErrorCode.USERNAME_TAKEN, fields={"username": [message]})
+
+
+def _username_is_taken(*, username: str, user: User) -> bool:
+    return User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists()
+
+
+def _integrity_error_taken(exc: IntegrityError) -> ApplicationError:
+    """Which unique rule a concurrent write broke: the username's or the email's."""
+    if "username" in str(exc):
+        return _username_taken()
+    return _email_taken()
+
+
 def _password_validate(*, password: str, user: User, field: str) -> None:
     try:
         validate_password(password, user=user)
@@ -321,23 +338,35 @@ def _password_validate(*, password: str, user: User, field: str) -> None:
         ) from exc
 
 
-def user_register(*, email: str, password: str, display_name: str, timezone: str = "UTC") -> User:
+def user_register(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    timezone: str = "UTC",
+    username: str | None = None,
+) -> User:
+    """Creates the account; without a `username` the learner gets one suggested from the display
+    name or the email (`User.save`), which they can change in their profile."""
     user = User(
         email=User.objects.normalize_email(email.strip()),
         display_name=display_name.strip(),
         timezone=timezone,
+        username=username_normalize(username) if username else None,
     )
-    # The model's own field rules (email format, lengths, a known IANA time zone).
+    # The model's own field rules (email format, lengths, a known IANA time zone, the username).
     user.clean_fields(exclude=["password"])
     if user_get_by_email(email=user.email) is not None:
         raise _email_taken()
+    if user.username and _username_is_taken(username=user.username, user=user):
+        raise _username_taken()
     _password_validate(password=password, user=user, field="password")
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # registered by a concurrent request since the check
-        raise _email_taken() from exc
+        raise _integrity_error_taken(exc) from exc
     return user
 
 
@@ -347,12 +376,18 @@ def user_update(
     display_name: str | None = None,
     timezone: str | None = None,
     daily_goal_xp: int | None = None,
+    username: str | None = None,
+    profile_public: bool | None = None,
+    leaderboard_opt_out: bool | None = None,
 ) -> User:
     """Changes the given profile fields; None leaves a field as it is."""
     changes = {
         "display_name": display_name.strip() if display_name is not None else None,
         "timezone": timezone,
         "daily_goal_xp": daily_goal_xp,
+        "username": username_normalize(username) if username is not None else None,
+        "profile_public": profile_public,
+        "leaderboard_opt_out": leaderboard_opt_out,
     }
     changed = [name for name, value in changes.items() if value is not None]
     if not changed:
@@ -360,7 +395,13 @@ def user_update(
     for name in changed:
         setattr(user, name, changes[name])
     user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name not in changed])
-    user.save(update_fields=changed)
+    if "username" in changed and _username_is_taken(username=user.username, user=user):
+        raise _username_taken()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=changed)
+    except IntegrityError as exc:  # taken by a concurrent request since the check
+        raise _integrity_error_taken(exc) from exc
     return user
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "exercises",
+    "social",
     "srs",
     "gamification",
     "progress",
@@ -405,6 +406,14 @@ HEARTS_REFILL_MINUTES = env.int("HEARTS_REFILL_MINUTES", default=240)
 # Practice XP a learner can earn on one local day (a practice run pays a third of the lesson's
 # XP): replaying one short lesson all day must not farm the XP leagues are built on. 0: none.
 PRACTICE_XP_DAILY_CAP = env.int("PRACTICE_XP_DAILY_CAP", default=60)
+
+# --- Gems and shop (issue 10) ---
+# Gems for a lesson's first pass and for its first perfect score (each paid once per lesson).
+GEMS_LESSON_FIRST_PASS = env.int("GEMS_LESSON_FIRST_PASS", default=5)
+GEMS_PERFECT_LESSON = env.int("GEMS_PERFECT_LESSON", default=5)
+# How long an xp-boost doubles lesson XP once used.
+XP_BOOST_MINUTES = env.int("XP_BOOST_MINUTES", default=15)
+# --- end gems and shop ---
 
 # Spaced repetition: an answer right within SRS_EASY_MS rates Easy, one slower than SRS_SLOW_MS
 # rates Hard (milliseconds, as the client measures them). SRS_PUSH_BACKEND is the dotted path of

@@ -18,6 +18,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("courses.urls")),
+    path("", include("social.urls")),
     path("", include("progress.urls")),
     path("", include("gamification.urls")),
     path("", include("srs.urls")),

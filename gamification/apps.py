@@ -8,6 +8,17 @@ class GamificationConfig(AppConfig):
     def ready(self) -> None:
         from accounts.registry import exporter_register
         from gamification import checks  # noqa: F401  (registers the system checks)
-        from gamification.selectors import gamification_export
+        from gamification.rewards import achievement_unlocked_hook_register
+        from gamification.selectors import gamification_export, profile_stats
+        from gamification.social_links import (
+            feed_achievement_unlocked,
+            followers_count_update,
+            profile_achievements,
+        )
+        from social.registry import follow_listener_register, profile_provider_register
 
         exporter_register("gamification", gamification_export)
+        profile_provider_register("gamification.stats", profile_stats)
+        profile_provider_register("gamification.achievements", profile_achievements)
+        achievement_unlocked_hook_register("social.feed", feed_achievement_unlocked)
+        follow_listener_register("gamification.followers", followers_count_update)

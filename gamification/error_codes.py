@@ -7,3 +7,9 @@ from enum import StrEnum
 class GamificationErrorCode(StrEnum):
     NO_HEARTS = "no_hearts"
     INSUFFICIENT_GEMS = "insufficient_gems"
+    # Shop and inventory.
+    LIMIT_REACHED = "limit_reached"
+    ITEM_NOT_FOUND = "item_not_found"
+    ITEM_NOT_OWNED = "item_not_owned"
+    HEARTS_FULL = "hearts_full"
+    USED_AUTOMATICALLY = "used_automatically"

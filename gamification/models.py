@@ -19,6 +19,8 @@ class XpSource(models.TextChoices):
     PRACTICE = "practice", _("Practice")
     REVIEW = "review", _("Review")
     BONUS = "bonus", _("Bonus")
+    # The extra XP an active xp-boost adds to a lesson's award: its own row, so the ledger shows it.
+    XP_BOOST = "xp_boost", _("XP boost")
 
 
 SOURCE_ID_MAX_LENGTH = 64
@@ -66,6 +68,10 @@ class DailyXp(models.Model):
     )
     date = models.DateField()
     xp = models.PositiveIntegerField(default=0)
+    # The day's other counters, which daily quests are measured against.
+    lessons_completed = models.PositiveIntegerField(default=0)
+    perfect_lessons = models.PositiveIntegerField(default=0)
+    reviews_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily XP")
@@ -92,6 +98,10 @@ class LearnerStats(models.Model):
     lessons_completed = models.PositiveIntegerField(default=0)
     perfect_lessons = models.PositiveIntegerField(default=0)
     reviews_done = models.PositiveIntegerField(default=0)
+    # Achievement counters: words met (review cards made), and two fed by later features.
+    words_learned = models.PositiveIntegerField(default=0)
+    followers = models.PositiveIntegerField(default=0)
+    league_finishes = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("learner stats")
@@ -184,6 +194,12 @@ class GemTransaction(models.Model):
     amount = models.IntegerField()
     reason = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the change is for; a non-empty (source, source_id) pays once (see `gems_grant`).
+    source = models.CharField(max_length=32, blank=True, default="")
+    source_id = models.CharField(max_length=SOURCE_ID_MAX_LENGTH, blank=True, default="")
+    balance_after = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The wallet's balance right after this change.")
+    )
 
     class Meta:
         verbose_name = _("gem transaction")
@@ -192,9 +208,291 @@ class GemTransaction(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(amount=0), name="gamification_gemtransaction_not_zero"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["wallet", "source", "source_id"],
+                condition=~Q(source=""),
+                name="gamification_gemtransaction_once",
+            ),
         ]
         indexes = [models.Index(fields=["wallet", "-created_at"], name="gamif_gemtx_wallet_time")]
 
     def __str__(self) -> str:
         return f"{self.wallet_id}: {self.amount:+d} gems ({self.reason})"
+
+
+# --- Shop and inventory --------------------------------------------------------------------------
+
+
+class ShopEffect(models.TextChoices):
+    """What an item does; the code behind each lives in `services.inventory_item_use`."""
+
+    STREAK_FREEZE = "streak_freeze", _("Streak freeze (spent by itself on a missed day)")
+    HEART_REFILL = "heart_refill", _("Heart refill (hearts to the maximum)")
+    XP_BOOST = "xp_boost", _("XP boost (lesson XP doubled for a while)")
+
+
+class ShopItem(models.Model):
+    """Something gems buy. Editors manage these in the admin; the effect is fixed code."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    price = models.PositiveIntegerField(help_text=_("In gems."))
+    max_owned = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many a learner may hold at once; empty: no limit.")
+    )
+    effect = models.CharField(max_length=16, choices=ShopEffect.choices)
+    on_sale = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("shop item")
+        verbose_name_plural = _("shop items")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="gamification_shopitem_price"),
+            models.CheckConstraint(
+                condition=Q(max_owned__isnull=True) | Q(max_owned__gt=0),
+                name="gamification_shopitem_max_owned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InventoryItem(models.Model):
+    """How many of an item a learner holds, and until when its effect runs (a boost)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inventory"
+    )
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveSmallIntegerField(default=0)
+    active_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory item")
+        verbose_name_plural = _("inventory items")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="gamification_inventory_once"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="gamification_inventory_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.quantity} x {self.item_id}"
+
+
+class Purchase(models.Model):
+    """One purchase, with what it answered, so a retried request (same client_id) answers the same
+    and buys nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"
+    )
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="+")
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    price = models.PositiveIntegerField()
+    balance_after = models.PositiveIntegerField()
+    owned_after = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_id"],
+                condition=~Q(client_id=""),
+                name="gamification_purchase_client_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.item_id} for {self.price} gems"
+
+
+class StreakFreezeUse(models.Model):
+    """A local day a streak freeze covered; unique per (user, day), so a day costs one freeze
+    however many callers (the next lesson, a rollover job) cover it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_freeze_uses"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("streak freeze use")
+        verbose_name_plural = _("streak freeze uses")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="gamification_freeze_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.day} frozen"
+
+
+# --- Achievements and daily quests -------------------------------------------------------------
+# Editors define achievements (a metric and tiers) and the quest pool in the admin; what a learner
+# unlocked and the quests drawn for a local day are kept per learner, each unique so that a tier
+# or a quest pays once however many requests race (see gamification.rewards).
+
+
+class AchievementMetric(models.TextChoices):
+    """Which counter an achievement's tiers are measured against (all kept by gamification)."""
+
+    STREAK = "streak", _("Longest streak (days)")
+    TOTAL_XP = "total_xp", _("Total XP")
+    LESSONS_COMPLETED = "lessons_completed", _("Lessons completed")
+    PERFECT_LESSONS = "perfect_lessons", _("Perfect lessons")
+    REVIEWS_DONE = "reviews_done", _("Reviews done")
+    WORDS_LEARNED = "words_learned", _("Words learned")
+    FOLLOWERS = "followers", _("Followers")
+    LEAGUE_FINISHES = "league_finishes", _("League finishes in the top places")
+
+
+class Achievement(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=255, blank=True)
+    metric = models.CharField(max_length=32, choices=AchievementMetric.choices)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(
+        default=True, help_text=_("Inactive achievements are neither shown nor unlocked.")
+    )
+
+    class Meta:
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AchievementTier(models.Model):
+    """One step of an achievement: reached when the metric is at least `threshold`."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="tiers")
+    level = models.PositiveSmallIntegerField(help_text=_("1 for the first tier, 2 for the next…"))
+    threshold = models.PositiveIntegerField()
+    reward_gems = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("achievement tier")
+        verbose_name_plural = _("achievement tiers")
+        ordering = ["achievement", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["achievement", "level"], name="gamification_tier_level_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(threshold__gte=1), name="gamification_tier_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} {self.level} ({self.threshold})"
+
+
+class UnlockedTier(models.Model):
+    """A tier a learner reached. Unique on (user, tier): it unlocks, and pays, once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unlocked_tiers"
+    )
+    tier = models.ForeignKey(AchievementTier, on_delete=models.CASCADE, related_name="unlocks")
+    unlocked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("unlocked achievement tier")
+        verbose_name_plural = _("unlocked achievement tiers")
+        ordering = ["-unlocked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tier"], name="gamification_unlock_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.tier}"
+
+
+class QuestKind(models.TextChoices):
+    EARN_XP = "earn_xp", _("Earn N XP")
+    COMPLETE_LESSONS = "complete_lessons", _("Complete N lessons")
+    PERFECT_LESSONS = "perfect_lessons", _("Complete N lessons without a mistake")
+    REVIEWS = "reviews", _("Do N reviews")
+    DAILY_GOAL = "daily_goal", _("Meet the daily goal (N is ignored: the learner's goal counts)")
+
+
+QUEST_DESCRIPTIONS = {
+    QuestKind.EARN_XP: "Earn {goal} XP",
+    QuestKind.COMPLETE_LESSONS: "Complete {goal} lessons",
+    QuestKind.PERFECT_LESSONS: "Complete {goal} lessons without a mistake",
+    QuestKind.REVIEWS: "Do {goal} reviews",
+    QuestKind.DAILY_GOAL: "Meet your daily goal of {goal} XP",
+}
+
+
+class QuestTemplate(models.Model):
+    """A quest of the pool the day's three are drawn from."""
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=32, choices=QuestKind.choices)
+    goal = models.PositiveIntegerField(default=1)
+    reward_gems = models.PositiveIntegerField(default=0)
+    description = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_("Shown to the learner; {goal} is replaced. Empty: a text made from the kind."),
+    )
+    active = models.BooleanField(default=True, help_text=_("Only active quests are drawn."))
+
+    class Meta:
+        verbose_name = _("quest template")
+        verbose_name_plural = _("quest templates")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gte=1), name="gamification_quest_goal")
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class DailyQuest(models.Model):
+    """One of a learner's three quests of a local day. The template's kind, goal, reward and text
+    are copied when drawn, so an editor's later change does not move a quest under way."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_quests"
+    )
+    date = models.DateField()
+    slot = models.PositiveSmallIntegerField()
+    template = models.ForeignKey(
+        QuestTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    slug = models.SlugField()
+    kind = models.CharField(max_length=32, choices=QuestKind.choices)
+    goal = models.PositiveIntegerField()
+    reward_gems = models.PositiveIntegerField(default=0)
+    description = models.CharField(max_length=255)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("daily quest")
+        verbose_name_plural = _("daily quests")
+        ordering = ["-date", "slot"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "date", "slot"], name="gamification_dailyquest_slot_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date} #{self.slot}: {self.slug}"

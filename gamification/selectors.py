@@ -10,17 +10,24 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
 from gamification.models import (
+    DailyQuest,
     DailyXp,
     GemTransaction,
     GemWallet,
     Hearts,
+    InventoryItem,
     LearnerStats,
+    Purchase,
+    ShopEffect,
+    ShopItem,
     Streak,
+    StreakFreezeUse,
+    UnlockedTier,
     XpEvent,
 )
 
@@ -63,6 +70,7 @@ class Stats:
     hearts_max: int
     next_heart_at: datetime | None
     gems: int
+    streak_freezes: int = 0
 
 
 # --- Hearts ------------------------------------------------------------------------------------
@@ -124,11 +132,18 @@ def streak_last_active_day(streak: Streak, *, zone: tzinfo) -> date | None:
     return last
 
 
-def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakState:
-    """The streak on `today`, a day of the learner's calendar in `zone`."""
+def streak_state(
+    streak: Streak | None, *, today: date, zone: tzinfo, freezes: int = 0
+) -> StreakState:
+    """The streak on `today`, a day of the learner's calendar in `zone`.
+
+    `freezes`: the missed days streak freezes cover or can cover (those held plus those already
+    spent since the last active day); the streak lives on through that many missed days, as the
+    next lesson will find (`services.streak_activity_record`).
+    """
     if streak is None or streak.last_active_date is None:
         return StreakState(current=0, longest=0, extended_today=False, broken=False)
-    if streak_last_active_day(streak, zone=zone) >= today - timedelta(days=1):
+    if streak_last_active_day(streak, zone=zone) >= today - timedelta(days=1 + freezes):
         return StreakState(
             current=streak.current,
             longest=streak.longest,
@@ -142,7 +157,31 @@ def streak_state(streak: Streak | None, *, today: date, zone: tzinfo) -> StreakS
 def streak_get(*, user, now: datetime | None = None) -> StreakState:
     """The streak as of the learner's local day at `now`, whether or not a rollover job ran."""
     today = local_day(user=user, at=now).date
-    return streak_state(Streak.objects.filter(user=user).first(), today=today, zone=user.zone)
+    streak = Streak.objects.filter(user=user).first()
+    state = streak_state(streak, today=today, zone=user.zone)
+    if state.broken and streak.current:
+        # Only a gap costs the look at the freezes.
+        state = streak_state(
+            streak,
+            today=today,
+            zone=user.zone,
+            freezes=streak_freezes_count(user=user, streak=streak, today=today),
+        )
+    return state
+
+
+def streak_freezes_count(*, user, streak: Streak, today: date) -> int:
+    """Freezes held plus those spent on days after the last active one, before `today`."""
+    held = (
+        InventoryItem.objects.filter(user=user, item__effect=ShopEffect.STREAK_FREEZE)
+        .values_list("quantity", flat=True)
+        .first()
+        or 0
+    )
+    spent = StreakFreezeUse.objects.filter(
+        user=user, day__gt=streak.last_active_date, day__lt=today
+    ).count()
+    return held + spent
 
 
 # --- Everything at once ------------------------------------------------------------------------
@@ -166,13 +205,31 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
         .annotate(
             xp_today=Subquery(
                 DailyXp.objects.filter(user=OuterRef("pk"), date=today).values("xp")[:1]
-            )
+            ),
+            streak_freezes=Subquery(
+                InventoryItem.objects.filter(
+                    user=OuterRef("pk"), item__effect=ShopEffect.STREAK_FREEZE
+                ).values("quantity")[:1]
+            ),
+            freezes_spent=Subquery(
+                StreakFreezeUse.objects.filter(
+                    user=OuterRef("pk"), day__gt=OuterRef("streak__last_active_date"), day__lt=today
+                )
+                .values("user")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
         )
         .get(pk=user.pk)
     )
     learner_stats = _one_to_one(loaded, "learner_stats")
     wallet = _one_to_one(loaded, "gem_wallet")
-    streak = streak_state(_one_to_one(loaded, "streak"), today=today, zone=user.zone)
+    streak = streak_state(
+        _one_to_one(loaded, "streak"),
+        today=today,
+        zone=user.zone,
+        freezes=(loaded.streak_freezes or 0) + (loaded.freezes_spent or 0),
+    )
     hearts = hearts_state(_one_to_one(loaded, "hearts"), now=now)
     xp_today = loaded.xp_today or 0
     return Stats(
@@ -187,6 +244,33 @@ def stats_get(*, user, now: datetime | None = None) -> Stats:
         hearts_max=hearts.max,
         next_heart_at=hearts.next_refill_at,
         gems=wallet.balance if wallet else 0,
+        streak_freezes=loaded.streak_freezes or 0,
+    )
+
+
+# --- Gems and shop -----------------------------------------------------------------------------
+
+
+def wallet_balance_get(*, user) -> int:
+    return GemWallet.objects.filter(user=user).values_list("balance", flat=True).first() or 0
+
+
+def gem_transaction_list(*, user):
+    """The learner's gem ledger, newest first (a queryset, for the caller to paginate)."""
+    return GemTransaction.objects.filter(wallet_id=user.pk).order_by("-created_at", "-id")
+
+
+def shop_item_list():
+    return ShopItem.objects.filter(on_sale=True).order_by("position", "id")
+
+
+def inventory_list(*, user):
+    """What the learner holds, or has running (a boost used up but still active)."""
+    return (
+        InventoryItem.objects.filter(user=user)
+        .select_related("item")
+        .filter(Q(quantity__gt=0) | Q(active_until__gt=timezone.now()))
+        .order_by("item__position", "item_id")
     )
 
 
@@ -213,6 +297,9 @@ def gamification_export(*, user) -> dict:
                 "lessons_completed": stats.lessons_completed,
                 "perfect_lessons": stats.perfect_lessons,
                 "reviews_done": stats.reviews_done,
+                "words_learned": stats.words_learned,
+                "followers": stats.followers,
+                "league_finishes": stats.league_finishes,
             }
             if stats
             else None
@@ -227,7 +314,16 @@ def gamification_export(*, user) -> dict:
             }
             for event in xp_events.iterator()
         ],
-        "daily_xp": [{"date": iso(row.date), "xp": row.xp} for row in daily.iterator()],
+        "daily_xp": [
+            {
+                "date": iso(row.date),
+                "xp": row.xp,
+                "lessons_completed": row.lessons_completed,
+                "perfect_lessons": row.perfect_lessons,
+                "reviews_done": row.reviews_done,
+            }
+            for row in daily.iterator()
+        ],
         "streak": (
             {
                 "current": streak.current,
@@ -243,7 +339,80 @@ def gamification_export(*, user) -> dict:
         ),
         "gem_wallet": {"balance": wallet.balance} if wallet else None,
         "gem_transactions": [
-            {"amount": row.amount, "reason": row.reason, "created_at": iso(row.created_at)}
+            {
+                "amount": row.amount,
+                "balance_after": row.balance_after,
+                "reason": row.reason,
+                "source": row.source,
+                "source_id": row.source_id,
+                "created_at": iso(row.created_at),
+            }
             for row in gem_transactions.iterator()
         ],
+        "inventory": [
+            {
+                "item": row.item.slug,
+                "quantity": row.quantity,
+                "active_until": iso(row.active_until),
+            }
+            for row in InventoryItem.objects.filter(user=user)
+            .select_related("item")
+            .order_by("item_id")
+        ],
+        "purchases": [
+            {
+                "item": row.item.slug,
+                "client_id": row.client_id,
+                "price": row.price,
+                "balance_after": row.balance_after,
+                "owned_after": row.owned_after,
+                "created_at": iso(row.created_at),
+            }
+            for row in Purchase.objects.filter(user=user)
+            .select_related("item")
+            .order_by("created_at", "id")
+        ],
+        "streak_freeze_uses": [
+            {"day": iso(row.day), "created_at": iso(row.created_at)}
+            for row in StreakFreezeUse.objects.filter(user=user).order_by("day")
+        ],
+        "achievements": [
+            {
+                "achievement": row.tier.achievement.slug,
+                "tier": row.tier.level,
+                "unlocked_at": iso(row.unlocked_at),
+            }
+            for row in UnlockedTier.objects.filter(user=user)
+            .select_related("tier__achievement")
+            .order_by("unlocked_at", "id")
+        ],
+        "daily_quests": [
+            {
+                "date": iso(row.date),
+                "slot": row.slot,
+                "slug": row.slug,
+                "description": row.description,
+                "goal": row.goal,
+                "reward_gems": row.reward_gems,
+                "completed_at": iso(row.completed_at),
+            }
+            for row in DailyQuest.objects.filter(user=user).order_by("date", "slot")
+        ],
     }
+
+
+# --- Public profiles (registered with social.registry) -----------------------------------------
+
+
+def profile_stats(*, users) -> dict[int, dict]:
+    """`streak` (as of each learner's own today) and `total_xp` of each user, in two queries
+    however many users: what a public profile shows."""
+    ids = [user.pk for user in users]
+    streaks = {streak.user_id: streak for streak in Streak.objects.filter(user_id__in=ids)}
+    totals = dict(LearnerStats.objects.filter(user_id__in=ids).values_list("user_id", "total_xp"))
+    result = {}
+    for user in users:
+        today = local_day(user=user).date
+        state = streak_state(streaks.get(user.pk), today=today, zone=user.zone)
+        result[user.pk] = {"streak": state.current, "total_xp": totals.get(user.pk, 0)}
+    return result

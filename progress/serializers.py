@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from config.api.fields import JSONObjectField
 from exercises.grading import ExerciseType
+from gamification.serializers import RewardSerializer
 
 # A generous bound on what an answer payload may weigh: the grader reads a few hundred characters.
 MAX_ANSWER_JSON_CHARS = 10_000
@@ -128,3 +129,6 @@ class SessionCompleteOutputSerializer(serializers.Serializer):
     hearts = serializers.IntegerField()
     practice = serializers.BooleanField()
     next_lesson = SessionNextLessonSerializer(allow_null=True)
+    rewards = RewardSerializer(
+        many=True, help_text="What this completion unlocked: achievement tiers, quests, gems."
+    )

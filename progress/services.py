@@ -12,7 +12,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -27,8 +27,10 @@ from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
 from exercises.languages import CourseLanguages, exercise_answer_language
 from gamification.error_codes import GamificationErrorCode
+from gamification.rewards import rewards_collect
 from gamification.services import (
     XpSource,
+    gems_grant,
     heart_lose,
     heart_restore,
     hearts_get,
@@ -36,6 +38,7 @@ from gamification.services import (
     streak_activity_record,
     streak_get,
     xp_award,
+    xp_boost_apply,
 )
 from progress.error_codes import ProgressErrorCode
 from progress.models import (
@@ -53,6 +56,8 @@ from progress.selectors import (
     lesson_status_for,
     lesson_to_practise_get,
 )
+from social.models import FeedEventKind
+from social.services import feed_event_record
 from srs.services import cards_introduce
 
 logger = logging.getLogger(__name__)
@@ -70,7 +75,14 @@ def practice_xp(lesson: Lesson) -> int:
 def enrollment_create(*, user, course: Course) -> tuple[Enrollment, bool]:
     """Enrol the learner; enrolling again returns the existing enrolment (created False)."""
     with transaction.atomic():
-        return Enrollment.objects.get_or_create(user=user, course=course)
+        enrollment, created = Enrollment.objects.get_or_create(user=user, course=course)
+        if created:
+            feed_event_record(
+                actor=user,
+                kind=FeedEventKind.COURSE_STARTED,
+                data={"course": {"slug": course.slug, "title": course.title}},
+            )
+        return enrollment, created
 
 
 # --- Starting: the snapshot --------------------------------------------------------------------
@@ -395,6 +407,9 @@ class SessionResult:
     hearts: int
     practice: bool = False
     next_lesson: dict | None = None
+    # What the step unlocked (gamification.rewards.Reward as JSON: achievement tiers, quests,
+    # gems), for the client to celebrate; stored with the rest, so a replay answers the same.
+    rewards: list[dict] = field(default_factory=list)
 
 
 def _exercises_owed(session: LessonSession) -> list[int]:
@@ -418,17 +433,34 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
     """A lesson session's pass: XP, progress, the streak and the lesson's words into reviews."""
     lesson = session.lesson
     if not passed:
-        return 0, streak_get(user=user, now=now)
+        return 0, streak_get(user=user, now=now), []
     first_time = _progress_record(user=user, lesson=lesson, score=score, now=now)
     # A lesson already completed earns the practice reward, even from a session started
     # before that: starting it twice and finishing both must not pay twice in full.
     amount = lesson.xp_reward if first_time else practice_xp(lesson)
     source = XpSource.LESSON if first_time else XpSource.PRACTICE
     xp_earned = _award(user=user, session=session, amount=amount, source=source, now=now)
+    if xp_earned and (
+        boost := xp_boost_apply(user=user, amount=xp_earned, source_id=session.id, at=now)
+    ):
+        xp_earned += boost.amount
+    gems = _lesson_gems_grant(user=user, lesson=lesson, first_time=first_time, perfect=score == 100)
     streak = lesson_completed_record(user=user, perfect=score == 100, at=now)
+    if first_time:
+        # Followers see a lesson done for the first time; practice would flood their feeds.
+        feed_event_record(
+            actor=user,
+            kind=FeedEventKind.LESSON_COMPLETED,
+            data={
+                "lesson": {"id": lesson.pk, "title": lesson.title},
+                "score": score,
+                "xp": xp_earned,
+            },
+            at=now,
+        )
     word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
     cards_introduce(user=user, word_ids=list(word_ids), at=now)
-    return xp_earned, streak
+    return xp_earned, streak, gems
 
 
 def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):
@@ -441,8 +473,13 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
         changes["best_score"] = Greatest(F("best_score"), score)
     completed = LessonProgress.objects.filter(user=user, lesson=lesson).update(**changes) > 0
     xp_earned = 0
+    gems: list[dict] = []
     if passed:
         if completed:
+            # A first perfect score pays its gems, in practice as in a lesson.
+            gems = _lesson_gems_grant(
+                user=user, lesson=lesson, first_time=False, perfect=score == 100
+            )
             xp_earned = _award(
                 user=user,
                 session=session,
@@ -459,7 +496,29 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
     # Finishing practice (every exercise answered right) earns a heart back, pass or not: it is
     # how a learner out of hearts gets going again.
     hearts = heart_restore(user=user, amount=1, now=now).count
-    return xp_earned, streak, hearts
+    return xp_earned, streak, hearts, gems
+
+
+def _lesson_gems_grant(*, user, lesson: Lesson, first_time: bool, perfect: bool) -> list[dict]:
+    """Gems for a lesson's first pass and its first perfect score: each once per lesson, so
+    practising a lesson again earns XP but no more gems. Returns them as rewards (the shape of
+    gamification.rewards.Reward) for the client to celebrate."""
+    grants = [
+        (first_time, settings.GEMS_LESSON_FIRST_PASS, "lesson_first_pass", "First pass of"),
+        (perfect, settings.GEMS_PERFECT_LESSON, "perfect_lesson", "Perfect lesson:"),
+    ]
+    rewards = []
+    for due, amount, source, label in grants:
+        if not (due and amount):
+            continue
+        reason = f"{label} {lesson.title}"[:100]
+        if gems_grant(
+            user=user, amount=amount, reason=reason, source=source, source_id=str(lesson.pk)
+        ):
+            rewards.append(
+                {"kind": "gems", "slug": source, "name": reason, "tier": None, "gems": amount}
+            )
+    return rewards
 
 
 def lesson_session_complete(*, user, session_id: int, now: datetime | None = None) -> SessionResult:
@@ -492,14 +551,15 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
         score = tally["first_right"] * 100 // total
         passed = score >= lesson.pass_score
         if session.practice:
-            xp_earned, streak, hearts = _practice_finish(
+            xp_earned, streak, hearts, gems = _practice_finish(
                 user=user, session=session, score=score, passed=passed, now=now
             )
         else:
-            xp_earned, streak = _lesson_finish(
+            xp_earned, streak, gems = _lesson_finish(
                 user=user, session=session, score=score, passed=passed, now=now
             )
             hearts = hearts_get(user=user, now=now).count
+        rewards = [*gems, *rewards_collect(user=user, at=now)] if passed else []
         session.status = SessionStatus.PASSED if passed else SessionStatus.FAILED
         session.score = score
         session.xp_earned = xp_earned
@@ -513,6 +573,7 @@ def lesson_session_complete(*, user, session_id: int, now: datetime | None = Non
             hearts=hearts,
             practice=session.practice,
             next_lesson=_next_lesson(user=user, lesson=lesson) if passed else None,
+            rewards=rewards,
         )
         session.result = asdict(result)
         session.save(update_fields=["status", "score", "xp_earned", "finished_at", "result"])

@@ -2,6 +2,7 @@ from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from rest_framework import serializers
 
 from config.api.fields import JSONObjectField, QuerySerializer
+from gamification.serializers import RewardSerializer
 from srs.models import (
     LEARNING_STEPS_MAX,
     MAXIMUM_INTERVAL_MAX,
@@ -148,6 +149,9 @@ class AnswerOutputSerializer(serializers.Serializer):
     )
     card = CardOutputSerializer()
     word = WordOutputSerializer(source="card.word")
+    rewards = RewardSerializer(
+        many=True, help_text="What this answer unlocked: achievement tiers, quests, gems."
+    )
 
 
 # --- Forecast ----------------------------------------------------------------------------------

@@ -23,8 +23,14 @@ from config.timeutils import aware, local_day
 from courses.models import Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import InvalidAnswer, Match, Verdict, grade
+from gamification.rewards import rewards_collect
 from gamification.selectors import stats_get
-from gamification.services import XpSource, review_done_record, xp_award
+from gamification.services import (
+    XpSource,
+    review_done_record,
+    words_learned_record,
+    xp_award,
+)
 from srs import exercises, notifications
 from srs.error_codes import SrsErrorCode
 from srs.models import (
@@ -89,6 +95,8 @@ def cards_introduce(*, user, word_ids: Iterable[int], at: datetime) -> int:
             [ReviewCard(user=user, word_id=word_id, due=at, created_at=at) for word_id in missing],
             ignore_conflicts=True,
         )
+        if missing:
+            words_learned_record(user=user, count=len(missing))
     return len(missing)
 
 
@@ -196,6 +204,8 @@ class ReviewOutcome:
     feedback: str
     solution: str
     xp_earned: int
+    # What the answer unlocked (gamification.rewards.Reward as JSON), for the client to celebrate.
+    rewards: list[dict]
 
 
 def _daily_limits_check(*, user, card: ReviewCard, settings: ReviewSettings, now: datetime):
@@ -313,6 +323,7 @@ def card_answer(
                 daily_cap=django_settings.SRS_REVIEW_XP_DAILY_CAP,
             )
         review_done_record(user=user, at=now)
+        rewards = rewards_collect(user=user, at=now)
     return ReviewOutcome(
         card=card,
         log=log,
@@ -321,6 +332,7 @@ def card_answer(
         feedback=feedback,
         solution=solution,
         xp_earned=event.amount if event else 0,
+        rewards=rewards,
     )
 
 

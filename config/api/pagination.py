@@ -52,3 +52,21 @@ class PageNumberPagination(pagination.PageNumberPagination):
 def _positive_integer(value: str) -> bool:
     # ASCII digits only: int() would also take "+3", " 3" or "٣".
     return value.isascii() and value.isdigit() and int(value) >= 1
+
+
+class CursorPagination(pagination.CursorPagination):
+    """DRF's cursor pages, with the page size as strict as the numbered pages' (a bad one is a
+    400 `invalid_page_size`, not a quiet fallback), and its bounds in the schema."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        return PageNumberPagination.get_page_size(self, request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+        return parameters

@@ -12,6 +12,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    username = factory.Sequence(lambda n: f"learner{n}")
     display_name = factory.Faker("first_name")
     timezone = "UTC"
     daily_goal_xp = 20

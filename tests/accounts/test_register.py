@@ -27,7 +27,12 @@ def test_registering_creates_the_account_and_answers_201(api_client, payload):
 
     assert response.status_code == 201
     user = User.objects.get(email="ana@example.com")
-    assert response.json() == {"id": user.pk, "email": "ana@example.com", "display_name": "Ana"}
+    assert response.json() == {
+        "id": user.pk,
+        "email": "ana@example.com",
+        "display_name": "Ana",
+        "username": "ana",
+    }
     assert user.timezone == "Europe/Madrid"
     assert user.check_password(payload["password"])
     assert response.headers["X-Request-ID"]

@@ -53,6 +53,7 @@ class World:
     session: int
     exercise: Exercise
     card: int
+    username: str
 
 
 def _session_answer(world: World) -> dict:
@@ -144,6 +145,40 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
         signed_in(200),
     ),
     ("reviews-answer", "POST", "/api/v1/reviews/{card}/answer/", {"rating": 3}, owner_only(200)),
+    # Achievements and quests: each caller's own.
+    ("me-achievements", "GET", "/api/v1/me/achievements/", None, signed_in(200)),
+    ("me-quests", "GET", "/api/v1/me/quests/", None, signed_in(200)),
+    # Gems, shop and inventory: each caller's own wallet, with no gems yet.
+    ("me-wallet", "GET", "/api/v1/me/wallet/", None, signed_in(200)),
+    ("me-wallet-transactions", "GET", "/api/v1/me/wallet/transactions/", None, signed_in(200)),
+    ("shop", "GET", "/api/v1/shop/", None, signed_in(200)),
+    # 409 `insufficient_gems`: nobody has gems.
+    ("shop-buy", "POST", "/api/v1/shop/streak-freeze/buy/", {}, signed_in(409)),
+    ("me-inventory", "GET", "/api/v1/me/inventory/", None, signed_in(200)),
+    # 409 `item_not_owned`: nobody holds one.
+    ("me-inventory-use", "POST", "/api/v1/me/inventory/heart-refill/use/", None, signed_in(409)),
+    # Social: the learner's public profile; the learner cannot follow or block themselves.
+    ("users-search", "GET", "/api/v1/users/?search=zzz", None, signed_in(200)),
+    ("user-profile", "GET", "/api/v1/users/{username}/", None, signed_in(200)),
+    (
+        "user-follow",
+        "POST",
+        "/api/v1/users/{username}/follow/",
+        None,
+        {**signed_in(201), "learner": 400},
+    ),
+    ("user-follow", "DELETE", "/api/v1/users/{username}/follow/", None, signed_in(204)),
+    (
+        "user-block",
+        "POST",
+        "/api/v1/users/{username}/block/",
+        None,
+        {**signed_in(201), "learner": 400},
+    ),
+    ("user-block", "DELETE", "/api/v1/users/{username}/block/", None, signed_in(204)),
+    ("me-following", "GET", "/api/v1/me/following/", None, signed_in(200)),
+    ("me-followers", "GET", "/api/v1/me/followers/", None, signed_in(200)),
+    ("feed", "GET", "/api/v1/feed/", None, signed_in(200)),
 ]
 
 ADMIN_EXPECTED = {
@@ -217,7 +252,12 @@ def _world(learner) -> World:
     exercise = Exercise.objects.get(pk=session.exercises[0]["id"])
     card = ReviewCardFactory(user=learner, word=WordFactory(course=course))
     return World(
-        slug=course.slug, lesson=lesson.id, session=session.id, exercise=exercise, card=card.id
+        slug=course.slug,
+        lesson=lesson.id,
+        session=session.id,
+        exercise=exercise,
+        card=card.id,
+        username=learner.username,
     )
 
 
@@ -234,7 +274,13 @@ def test_api_permission_matrix(actor, name, method, path, body, expected):
     if users[actor] is not None:
         access = token_pair_issue(user=users[actor]).access
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    url = path.format(slug=world.slug, lesson=world.lesson, session=world.session, card=world.card)
+    url = path.format(
+        slug=world.slug,
+        lesson=world.lesson,
+        session=world.session,
+        card=world.card,
+        username=world.username,
+    )
     data = body(world) if callable(body) else body
 
     response = getattr(client, method.lower())(url, data, format="json")

@@ -31,6 +31,7 @@ from schemathesis.config import SchemathesisConfig
 from accounts.mfa import recovery_codes_list, totp_is_enabled, totp_setup_start
 from accounts.models import User
 from accounts.services import token_pair_issue
+from accounts.usernames import validate_username
 from accounts.validators import validate_display_text
 from config.wsgi import application
 from courses.models import Exercise
@@ -159,6 +160,8 @@ def _register(body: dict, world: dict) -> None:
         body["email"] = f"fresh{User.objects.count()}@example.com"
     body["password"] = _strong(body.get("password"), email=body.get("email", ""))
     _display_name(body)
+    if "username" in body:
+        _username(body)
 
 
 def _password_change(body: dict, world: dict) -> None:
@@ -236,9 +239,22 @@ def _display_name(body: dict) -> None:
         body["display_name"] = "Fuzzed Name"
 
 
+def _username(body: dict) -> None:
+    # The username's characters and its being free: a left-out username is suggested.
+    try:
+        validate_username(body.get("username"))
+    except (ValidationError, TypeError):
+        body.pop("username", None)
+    else:
+        if User.objects.filter(username__iexact=body["username"]).exists():
+            body.pop("username")
+
+
 def _me_update(body: dict, world: dict) -> None:
     if "display_name" in body:
         _display_name(body)
+    if "username" in body:
+        _username(body)
 
 
 _UNSTATED_RULES = {

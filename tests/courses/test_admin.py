@@ -83,7 +83,15 @@ def test_the_admin_index_shows_an_editor_the_content_models(editor_client):
 def test_the_admin_index_shows_an_editor_no_other_app(editor_client):
     response = editor_client.get(reverse("admin:index"))
 
-    assert [app["app_label"] for app in response.context["app_list"]] == ["courses"]
+    apps = {app["app_label"]: app for app in response.context["app_list"]}
+    # Shop items, achievements and the quest pool are content editors manage too (issue 10);
+    # never a learner's game state.
+    assert list(apps) == ["courses", "gamification"]
+    assert sorted(model["object_name"] for model in apps["gamification"]["models"]) == [
+        "Achievement",
+        "QuestTemplate",
+        "ShopItem",
+    ]
 
 
 @pytest.mark.parametrize(

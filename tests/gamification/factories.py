@@ -81,3 +81,35 @@ class GemWalletFactory(factory.django.DjangoModelFactory):
             GemTransaction.objects.create(wallet=self, amount=amount, reason="factory")
         self.balance = sum(extracted)
         self.save(update_fields=["balance"])
+
+
+# --- Achievements and daily quests -------------------------------------------------------------
+
+
+class AchievementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gamification.Achievement"
+
+    slug = factory.Sequence(lambda n: f"achievement-{n}")
+    name = factory.Sequence(lambda n: f"Achievement {n}")
+    metric = "lessons_completed"
+
+
+class AchievementTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gamification.AchievementTier"
+
+    achievement = factory.SubFactory(AchievementFactory)
+    level = 1
+    threshold = 1
+    reward_gems = 5
+
+
+class QuestTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gamification.QuestTemplate"
+
+    slug = factory.Sequence(lambda n: f"quest-{n}")
+    kind = "complete_lessons"
+    goal = 1
+    reward_gems = 5

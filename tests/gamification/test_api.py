@@ -44,6 +44,7 @@ def test_a_new_learners_stats_are_zero_with_full_hearts(auth_client, user):
         "hearts_max": 5,
         "next_heart_at": None,
         "gems": 0,
+        "streak_freezes": 0,
     }
 
 
@@ -73,6 +74,7 @@ def test_stats_report_xp_streak_hearts_and_gems(auth_client, user):
         "hearts_max": 5,
         "next_heart_at": "2025-03-12T22:00:00Z",
         "gems": 25,
+        "streak_freezes": 0,
     }
 
 

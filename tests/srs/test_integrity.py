@@ -252,7 +252,8 @@ def test_a_cap_of_zero_pays_no_review_xp(auth_client, user, settings):
         body = _post(auth_client, card, {"answer": right_answer(card)}).json()
 
     assert (body["correct"], body["xp_earned"]) == (True, 0)
-    assert not DailyXp.objects.exists()
+    # The day's row counts the review (for daily quests), but holds no XP.
+    assert not DailyXp.objects.filter(xp__gt=0).exists()
 
 
 @pytest.mark.parametrize("cap", [-1, "50", None])
