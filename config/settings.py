@@ -388,7 +388,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         ACCESS_LOGGER: {"level": "INFO"},
         # Its version banner, once per process (migrate, setup_demo, worker, web).
-        "axes.apps": {"level": "WARNING"},
+        # axes' version banner and its "Reset 0 access attempts" on every login.
+        "axes": {"level": "WARNING"},
         # --- End of quiet log.
         redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
         "config.realtime": {"filters": ["once_a_minute"]},

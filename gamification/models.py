@@ -430,12 +430,19 @@ class QuestKind(models.TextChoices):
     DAILY_GOAL = "daily_goal", _("Meet the daily goal (N is ignored: the learner's goal counts)")
 
 
+# What a quest of each kind says, for a goal of one and for more.
 QUEST_DESCRIPTIONS = {
-    QuestKind.EARN_XP: "Earn {goal} XP",
-    QuestKind.COMPLETE_LESSONS: "Complete {goal} lessons",
-    QuestKind.PERFECT_LESSONS: "Complete {goal} lessons without a mistake",
-    QuestKind.REVIEWS: "Do {goal} reviews",
-    QuestKind.DAILY_GOAL: "Meet your daily goal of {goal} XP",
+    QuestKind.EARN_XP: ("Earn {goal} XP", "Earn {goal} XP"),
+    QuestKind.COMPLETE_LESSONS: ("Complete a lesson", "Complete {goal} lessons"),
+    QuestKind.PERFECT_LESSONS: (
+        "Complete a lesson without a mistake",
+        "Complete {goal} lessons without a mistake",
+    ),
+    QuestKind.REVIEWS: ("Do a review", "Do {goal} reviews"),
+    QuestKind.DAILY_GOAL: (
+        "Meet your daily goal of {goal} XP",
+        "Meet your daily goal of {goal} XP",
+    ),
 }
 
 

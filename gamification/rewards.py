@@ -227,7 +227,8 @@ def quests_for_day(*, user, day: date) -> list[DailyQuest]:
     drawn = []
     for slot, template in enumerate(_quest_draw(user=user, day=day)):
         goal = _quest_goal(user=user, template=template)
-        text = template.description or QUEST_DESCRIPTIONS[QuestKind(template.kind)]
+        one, many = QUEST_DESCRIPTIONS[QuestKind(template.kind)]
+        text = template.description or (one if goal == 1 else many)
         drawn.append(
             DailyQuest(
                 user=user,

@@ -205,3 +205,14 @@ def test_tomorrow_draws_again(tokyo):
         datetime(2025, 3, 11).date(),
         datetime(2025, 3, 12).date(),
     ]
+
+
+def test_a_quest_of_one_reads_in_the_singular():
+    # Given a pool holding only a one-lesson quest
+    QuestTemplate.objects.all().delete()
+    QuestTemplate.objects.create(slug="one-lesson", kind="complete_lessons", goal=1, reward_gems=5)
+    user = UserFactory()
+
+    (quest,) = quests_get(user=user).quests
+
+    assert quest.description == "Complete a lesson"
