@@ -429,6 +429,12 @@ def _award(*, user, session: LessonSession, amount: int, source: XpSource, now) 
     return event.amount if event else 0
 
 
+def _lesson_words_introduce(*, user, lesson: Lesson, now: datetime) -> None:
+    """The lesson's words become review cards (those the learner has are left alone)."""
+    word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
+    cards_introduce(user=user, word_ids=list(word_ids), at=now)
+
+
 def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, now: datetime):
     """A lesson session's pass: XP, progress, the streak and the lesson's words into reviews."""
     lesson = session.lesson
@@ -458,8 +464,7 @@ def _lesson_finish(*, user, session: LessonSession, score: int, passed: bool, no
             },
             at=now,
         )
-    word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
-    cards_introduce(user=user, word_ids=list(word_ids), at=now)
+    _lesson_words_introduce(user=user, lesson=lesson, now=now)
     return xp_earned, streak, gems
 
 
@@ -488,8 +493,7 @@ def _practice_finish(*, user, session: LessonSession, score: int, passed: bool, 
                 now=now,
             )
             # Words an editor added to the lesson since it was completed start their reviews.
-            word_ids = Word.objects.filter(lesson=lesson).values_list("id", flat=True)
-            cards_introduce(user=user, word_ids=list(word_ids), at=now)
+            _lesson_words_introduce(user=user, lesson=lesson, now=now)
         streak = streak_activity_record(user=user, at=now)
     else:
         streak = streak_get(user=user, now=now)

@@ -4,17 +4,15 @@ Each worker holds its transaction open for a moment after its write, so the othe
 into the row lock or the unique key while the first has not committed yet.
 """
 
-import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
 
 from config.api.errors import ApplicationError
 from gamification.models import DailyXp, GemTransaction, GemWallet, Hearts, LearnerStats, XpEvent
 from gamification.services import gems_credit, gems_debit, heart_lose, xp_award
 from tests.accounts.factories import UserFactory
+from tests.gamification import racing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,29 +21,7 @@ HOLD_SECONDS = 0.3
 
 
 def race(*calls):
-    """Runs each call in its own thread and transaction, started together; returns the results
-    (or the exceptions raised) in the order of the calls."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                results[index] = call()
-                time.sleep(HOLD_SECONDS)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return racing.race(calls, hold_seconds=HOLD_SECONDS, join_seconds=30)
 
 
 def test_two_concurrent_awards_for_the_same_source_award_once():

@@ -2,13 +2,10 @@
 never negative, always the ledger's sum, a client_id buys once, a day costs one freeze."""
 
 import importlib
-import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
 from django.db.models import Sum
 
 from config.api.errors import ApplicationError
@@ -28,6 +25,7 @@ from gamification.services import (
     streak_freeze_spend,
 )
 from tests.accounts.factories import UserFactory
+from tests.gamification import racing
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,29 +43,7 @@ def shop_items():
 
 
 def race(calls):
-    """Runs each call in its own thread and transaction, started together; returns what each
-    returned or raised. Each holds its transaction a moment so the others meet its locks."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                results[index] = call()
-                time.sleep(HOLD_SECONDS)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return racing.race(calls, hold_seconds=HOLD_SECONDS)
 
 
 def _outcomes(results) -> Counter:
