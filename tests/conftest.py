@@ -6,6 +6,7 @@ service fails the run: CI must never pass by skipping what it exists to check.
 
 import logging
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,7 @@ from config.log_filters import OncePerInterval
 from tests.accounts.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def _missing(reason: str) -> None:
@@ -32,6 +34,8 @@ def _require_services(request):
         _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
         _missing("needs Redis: set REDIS_URL=redis://...")
+    if request.node.get_closest_marker("e2e") and not shutil.which(CHROMIUM):
+        _missing(f"needs Debian's chromium ({CHROMIUM}): apt-get install chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +95,30 @@ def jwt_client(token_pair) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair.access}")
     return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright (never Playwright's own download)."""
+    if not shutil.which(CHROMIUM):
+        _missing(f"needs Debian's chromium ({CHROMIUM}): apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test's thread; Django, seeing it, would
+    # refuse the test's own database calls, which are plain synchronous code all the same.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
