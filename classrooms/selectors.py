@@ -606,3 +606,17 @@ def class_leaderboard(
             )
         )
     return start, standings
+
+
+def join_code_normalize(code: str) -> str:
+    """What a person typed, as stored: upper case, without the spaces and dashes people add."""
+    return "".join(ch for ch in code.upper() if ch not in " -_\t")
+
+
+def classroom_open_by_code(*, code: str) -> Classroom | None:
+    """The class this code opens, unless it is archived."""
+    return (
+        Classroom.objects.select_related("course")
+        .filter(join_code=join_code_normalize(code), archived_at__isnull=True)
+        .first()
+    )

@@ -20,6 +20,7 @@ from classrooms.models import (
     TeacherRole,
     TeacherSettings,
 )
+from classrooms.selectors import classroom_open_by_code
 from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError, NotFound
 from config.timeutils import aware
@@ -30,11 +31,6 @@ from progress.services import enrollment_create
 JOIN_CODE_TRIES = 8
 NAME_MAX_LENGTH = Classroom._meta.get_field("name").max_length
 XP_GOAL_MAX = 100_000
-
-
-def join_code_normalize(code: str) -> str:
-    """What a person typed, as stored: upper case, without the spaces and dashes people add."""
-    return "".join(ch for ch in code.upper() if ch not in " -_\t")
 
 
 def _join_code_new() -> str:
@@ -156,11 +152,7 @@ def classroom_join(*, student, code: str, now: datetime | None = None) -> tuple[
     """Joins the class whose code this is; (membership, created). Joining again is harmless, and
     a student who left comes back with a new joining date."""
     now = aware(now)
-    classroom = (
-        Classroom.objects.select_related("course")
-        .filter(join_code=join_code_normalize(code or ""), archived_at__isnull=True)
-        .first()
-    )
+    classroom = classroom_open_by_code(code=code or "")
     if classroom is None:
         raise NotFound("No open classroom has this code.", code=AccountsErrorCode.INVALID_CODE)
     membership, created = Membership.objects.select_for_update().get_or_create(
