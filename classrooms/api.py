@@ -109,11 +109,12 @@ class MyClassroomApi(APIView):
         data.is_valid(raise_exception=True)
         if learner_membership_get(student=request.user, classroom_id=classroom_id) is None:
             raise _not_member()
-        membership_update(
-            student=request.user,
-            classroom_id=classroom_id,
-            share_email=data.validated_data["share_email"],
-        )
+        if "share_email" in data.validated_data:
+            membership_update(
+                student=request.user,
+                classroom_id=classroom_id,
+                share_email=data.validated_data["share_email"],
+            )
         membership = learner_membership_get(student=request.user, classroom_id=classroom_id)
         return Response(ClassroomOutputSerializer(membership).data)
 

@@ -16,8 +16,11 @@ def timezone_choices() -> list[tuple[str, str]]:
 class ClassroomForm(forms.Form):
     name = forms.CharField(max_length=100, label="Class name")
     course = forms.ChoiceField(label="Course")
+    # Optional: without it, the teacher's own time zone (API.md names `name` and `course` only).
     timezone = forms.ChoiceField(
-        label="Time zone", help_text="Assignment start and due dates are days of this time zone."
+        label="Time zone",
+        required=False,
+        help_text="Assignment start and due dates are days of this time zone.",
     )
 
     def __init__(self, *args, courses: list[tuple[str, str]], **kwargs):

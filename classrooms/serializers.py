@@ -9,7 +9,7 @@ class JoinInputSerializer(serializers.Serializer):
 
 class MembershipUpdateInputSerializer(serializers.Serializer):
     share_email = serializers.BooleanField(
-        help_text="Whether the class's teachers may see the learner's email."
+        required=False, help_text="Whether the class's teachers may see the learner's email."
     )
 
 
