@@ -13,7 +13,14 @@ from enum import StrEnum
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from classrooms.models import Assignment, Classroom, ClassroomTeacher, Membership, TeacherRole
+from classrooms.models import (
+    Assignment,
+    Classroom,
+    ClassroomTeacher,
+    Membership,
+    TeacherRole,
+    TeacherSettings,
+)
 from config.timeutils import aware
 from courses.selectors import exercises_describe
 from gamification.selectors import (
@@ -620,3 +627,42 @@ def classroom_open_by_code(*, code: str) -> Classroom | None:
         .filter(join_code=join_code_normalize(code), archived_at__isnull=True)
         .first()
     )
+
+
+# --- The weekly digest ---------------------------------------------------------------------------
+
+
+def digest_recipients() -> list[User]:
+    return [
+        row.teacher
+        for row in TeacherSettings.objects.filter(
+            weekly_digest=True, teacher__is_active=True
+        ).select_related("teacher")
+    ]
+
+
+@dataclass(frozen=True)
+class ClassDigest:
+    classroom: Classroom
+    students: int
+    week_xp: int
+    alerts: list[Alert]
+
+
+def teacher_digest_get(*, teacher, now: datetime | None = None) -> list[ClassDigest]:
+    """Each current class of the teacher with its alerts at `now` (default thresholds); a fixed
+    number of queries per class."""
+    now = aware(now)
+    digest = []
+    for classroom in classrooms_for_teacher(teacher=teacher):
+        assignments = assignments_of(classroom=classroom)
+        rows = roster_get(classroom=classroom, assignments=assignments, now=now)
+        digest.append(
+            ClassDigest(
+                classroom=classroom,
+                students=len(rows),
+                week_xp=sum(row.week_xp for row in rows),
+                alerts=alerts_get(rows=rows, assignments=assignments, now=now),
+            )
+        )
+    return digest
