@@ -5,6 +5,7 @@ joins with the code and completes the assigned lesson through the API of the sam
 the teacher sees it done, the charts drawn, and downloads the progress CSV."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -94,7 +95,7 @@ def test_a_teacher_runs_a_class_and_sees_the_learners_work(live_server, page, pa
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Progress (CSV)").click()
     download = download_info.value
-    content = open(download.path(), encoding="utf-8-sig").read()
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert download.suggested_filename.endswith("-progress.csv")
     assert content.startswith("username,")
     assert learner.username in content
