@@ -21,7 +21,7 @@ from classrooms.models import (
     TeacherRole,
     TeacherSettings,
 )
-from config.timeutils import aware
+from config.timeutils import aware, iso
 from courses.selectors import exercises_describe
 from gamification.selectors import (
     daily_xp_totals,
@@ -666,3 +666,29 @@ def teacher_digest_get(*, teacher, now: datetime | None = None) -> list[ClassDig
             )
         )
     return digest
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def classrooms_export(*, user) -> dict:
+    """What classrooms holds about the person (for `me/export/`): the classes they are or were
+    in, and those they teach."""
+    memberships = Membership.objects.filter(student=user).select_related("classroom__course")
+    teaching = ClassroomTeacher.objects.filter(teacher=user).select_related("classroom")
+    return {
+        "memberships": [
+            {
+                "classroom": m.classroom.name,
+                "course": m.classroom.course.slug,
+                "joined_at": iso(m.joined_at),
+                "left_at": iso(m.left_at),
+                "share_email": m.share_email,
+            }
+            for m in memberships.order_by("joined_at", "id")
+        ],
+        "teaching": [
+            {"classroom": t.classroom.name, "role": t.role, "added_at": iso(t.added_at)}
+            for t in teaching.order_by("added_at", "id")
+        ],
+    }
