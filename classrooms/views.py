@@ -153,7 +153,8 @@ def classroom_detail(request, classroom_id: int):
     assignments = assignments_of(classroom=classroom)
     sort = request.GET.get("sort")
     rows = roster_get(classroom=classroom, assignments=assignments, now=now, sort=sort)
-    alerts_form = AlertsForm(request.GET if "inactive_days" in request.GET else None)
+    thresholds_given = {"inactive_days", "accuracy_below"} & set(request.GET)
+    alerts_form = AlertsForm(request.GET if thresholds_given else None)
     inactive_days, accuracy_below = alerts_form.thresholds()
     if not alerts_form.is_bound:
         alerts_form = AlertsForm(

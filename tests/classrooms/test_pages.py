@@ -246,3 +246,13 @@ def test_the_digest_is_opt_in(client, a_class):
     client.post("/teach/", {"weekly_digest": "on"})
 
     assert a_class.owner.teacher_settings.weekly_digest is True
+
+
+def test_a_bad_threshold_keeps_its_default_and_says_so(client, a_class):
+    a_class.classroom.memberships.update(joined_at=timezone.now() - timedelta(days=8))
+    client.force_login(a_class.owner)
+
+    page = _page(client, a_class.classroom, "?inactive_days=abc&accuracy_below=50")
+
+    assert "Inactive for 8 days" in page
+    assert "Enter a whole number." in page

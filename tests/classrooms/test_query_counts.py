@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.classrooms.activity import class_with_activity
+from classrooms.sample import class_with_activity
 from tests.classrooms.factories import AssignmentFactory, ClassroomFactory, make_teacher
 from tests.progress.factories import build_path
 

@@ -1,7 +1,11 @@
-"""A class with a year of activity, written in bulk (factories would take minutes for 200
-students): XP events and daily totals, streaks, passed lessons, sessions with answers."""
+"""A class with a year of synthetic activity, written in bulk, for the scale tests and
+`bench_classroom` (factories, or the real lesson flow, would take minutes for 200 students).
+
+It writes other apps' rows directly (XP events and daily totals, streaks, passed lessons,
+sessions with answers), as a benchmark's seed may: never call it outside tests and benchmarks."""
 
 import random
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import User
@@ -10,13 +14,14 @@ from gamification.models import DailyXp, Streak, XpEvent, XpSource
 from progress.models import LessonProgress, LessonSession, SessionAnswer, SessionStatus
 
 NOW = datetime(2025, 6, 30, 12, tzinfo=UTC)
+BATCH_SIZE = 5000
 
 
 def class_with_activity(
     classroom: Classroom, *, students: int, days: int = 365, every: int = 7, now=NOW
 ) -> list[User]:
     rng = random.Random(students)
-    prefix = f"c{classroom.id}s"
+    prefix = f"c{classroom.id}s{uuid.uuid4().hex[:6]}"
     users = User.objects.bulk_create(
         [
             User(email=f"{prefix}{i}@example.com", username=f"{prefix}{i}", display_name=f"S{i}")
@@ -59,8 +64,8 @@ def class_with_activity(
                         finished_at=at,
                     )
                 )
-    XpEvent.objects.bulk_create(events)
-    DailyXp.objects.bulk_create(daily)
+    XpEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    DailyXp.objects.bulk_create(daily, batch_size=BATCH_SIZE)
     Streak.objects.bulk_create(
         [
             Streak(user=u, current=3, longest=9, last_active_date=now.date(), last_active_at=now)
@@ -96,5 +101,5 @@ def class_with_activity(
                     solution="ok",
                 )
             )
-    SessionAnswer.objects.bulk_create(answers)
+    SessionAnswer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
     return users
