@@ -121,6 +121,7 @@ def members_left(*, classroom: Classroom) -> list[Membership]:
 def assignments_of(*, classroom: Classroom) -> list[Assignment]:
     return list(
         Assignment.objects.filter(classroom=classroom)
+        .select_related("classroom")
         .prefetch_related("lessons")
         .order_by("due_at", "id")
     )
@@ -197,7 +198,7 @@ def assignment_progress_for(
     lesson_ids = {lesson.id for a in assignments for lesson in a.lessons.all()}
     completions = lessons_first_completed(user_ids=student_ids, lesson_ids=lesson_ids)
     windows = {a.id: a.window(a.classroom.zone) for a in assignments}
-    with_goal = {key: value for key, value in windows.items() if _goal(assignments, key)}
+    with_goal = {a.id: windows[a.id] for a in assignments if a.xp_goal}
     xp = xp_windows_by_user(user_ids=student_ids, windows=with_goal)
     result = {}
     for assignment in assignments:
@@ -220,10 +221,6 @@ def assignment_progress_for(
                 now=now,
             )
     return result
-
-
-def _goal(assignments: list[Assignment], assignment_id: int) -> bool:
-    return any(a.id == assignment_id and a.xp_goal for a in assignments)
 
 
 # --- The class page -----------------------------------------------------------------------------

@@ -155,3 +155,20 @@ def test_another_class_leaderboard_is_404(auth_client):
     response = auth_client.get(f"{MINE}{classroom.id}/leaderboard/")
 
     assert response.status_code == 404
+
+
+def test_the_classroom_list_and_leaderboard_cost_the_same_for_big_classes(
+    auth_client, user, django_assert_max_num_queries
+):
+    classrooms = [MembershipFactory(student=user).classroom for _ in range(6)]
+    for _ in range(30):
+        mate = MembershipFactory(classroom=classrooms[0]).student
+        XpEventFactory(user=mate, amount=5, created_at=timezone.now())
+
+    with django_assert_max_num_queries(4):
+        listed = auth_client.get(MINE)
+    with django_assert_max_num_queries(4):
+        board = auth_client.get(f"{MINE}{classrooms[0].id}/leaderboard/")
+
+    assert listed.json()["count"] == 6
+    assert len(board.json()["standings"]) == 31
