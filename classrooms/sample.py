@@ -52,7 +52,7 @@ def class_with_activity(
             )
             daily.append(DailyXp(user=user, date=at.date(), xp=amount, lessons_completed=1))
             if day % (every * 4) == 0:
-                lesson = lessons[day % len(lessons)]
+                lesson = lessons[len(sessions) % len(lessons)]
                 sessions.append(
                     LessonSession(
                         user=user,
