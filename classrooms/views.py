@@ -185,6 +185,7 @@ def classroom_detail(request, classroom_id: int):
             "alerts": alerts,
             "alerts_form": alerts_form,
             "xp_chart": charts.daily_bars(xp_days),
+            "xp_days": xp_days,
             "completion": completion,
             "completion_chart": charts.completion_bars(
                 [(a.title, counts) for a, counts in completion], students=len(rows)

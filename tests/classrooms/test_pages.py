@@ -256,3 +256,22 @@ def test_a_bad_threshold_keeps_its_default_and_says_so(client, a_class):
 
     assert "Inactive for 8 days" in page
     assert "Enter a whole number." in page
+
+
+def test_the_student_page_shows_lessons_unit_accuracy_and_most_missed(client, a_class):
+    first, second = a_class.lessons[0].exercises.order_by("position")[:2]
+    student = a_class.student
+    _answer(student, first, {"text": "right"}, correct=True, first_try=True)
+    _answer(student, second, {"text": "wrongly"}, correct=False, first_try=True)
+    LessonProgressFactory(user=student, lesson=a_class.lessons[0], best_score=50)
+    client.force_login(a_class.co_teacher)
+
+    page = client.get(
+        f"/teach/classrooms/{a_class.classroom.id}/students/{student.pk}/"
+    ).content.decode()
+
+    assert a_class.lessons[0].unit.title in page
+    assert "50%" in page  # one of two first tries right, and the best score
+    assert "“wrongly” \u00d71" in page
+    assert a_class.lessons[0].title in page
+    assert student.email not in page
