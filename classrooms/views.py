@@ -47,6 +47,7 @@ from classrooms.selectors import (
 )
 from classrooms.services import (
     assignment_create,
+    assignment_delete,
     classroom_archive,
     classroom_create,
     classroom_join,
@@ -326,6 +327,18 @@ def assignment_new(request, classroom_id: int):
         {"classroom": classroom, "form": form},
         status=status,
     )
+
+
+@teacher_required
+@require_POST
+def assignment_delete_view(request, classroom_id: int, assignment_id: int):
+    classroom = _classroom(request, classroom_id)
+    assignment = classroom.assignments.filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("No such assignment in this class.")
+    assignment_delete(assignment=assignment)
+    messages.success(request, f"Assignment {assignment.title} deleted.")
+    return redirect("classrooms:detail", classroom.id)
 
 
 @teacher_required

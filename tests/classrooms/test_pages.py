@@ -275,3 +275,16 @@ def test_the_student_page_shows_lessons_unit_accuracy_and_most_missed(client, a_
     assert "“wrongly” \u00d71" in page
     assert a_class.lessons[0].title in page
     assert student.email not in page
+
+
+def test_an_assignment_of_another_class_cannot_be_deleted_through_this_one(client, a_class):
+    elsewhere = AssignmentFactory(xp_goal=5)
+    mine = AssignmentFactory(classroom=a_class.classroom, xp_goal=5)
+    client.force_login(a_class.owner)
+    base = f"/teach/classrooms/{a_class.classroom.id}/assignments"
+
+    refused = client.post(f"{base}/{elsewhere.id}/delete/")
+    deleted = client.post(f"{base}/{mine.id}/delete/")
+
+    assert (refused.status_code, deleted.status_code) == (404, 302)
+    assert list(Assignment.objects.all()) == [elsewhere]
