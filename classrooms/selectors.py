@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from classrooms.models import (
@@ -187,11 +187,17 @@ def assignment_progress(
 
 
 def assignment_progress_for(
-    *, assignments: list[Assignment], student_ids: list[int], now: datetime | None = None
+    *,
+    assignments: list[Assignment],
+    student_ids: list[int],
+    now: datetime | None = None,
+    joined_at: dict[int, datetime] | None = None,
 ) -> dict[tuple[int, int], AssignmentProgress]:
     """(assignment, student) → progress, in two queries whatever the number of students.
 
-    `assignments` need their classroom and lessons loaded (prefetched)."""
+    An assignment whose due day ended before the student joined the class is not theirs: the
+    pair is left out (given `joined_at`, student → when they joined). `assignments` need their
+    classroom and lessons loaded (prefetched)."""
     now = aware(now)
     if not assignments or not student_ids:
         return {}
@@ -205,6 +211,8 @@ def assignment_progress_for(
         ids = sorted(lesson.id for lesson in assignment.lessons.all())
         _start, deadline = windows[assignment.id]
         for student_id in student_ids:
+            if joined_at and joined_at.get(student_id, deadline) >= deadline:
+                continue
             completed = {
                 lesson: completions[(student_id, lesson)]
                 for lesson in ids
@@ -315,7 +323,12 @@ def roster_get(
     accuracy = first_try_accuracy(
         user_ids=ids, course_id=classroom.course_id, since=now - timedelta(days=ACCURACY_DAYS)
     )
-    progress = assignment_progress_for(assignments=assignments, student_ids=ids, now=now)
+    progress = assignment_progress_for(
+        assignments=assignments,
+        student_ids=ids,
+        now=now,
+        joined_at={m.student_id: m.joined_at for m in members},
+    )
     rows = []
     for member in members:
         uid = member.student_id
@@ -331,7 +344,9 @@ def roster_get(
                 lessons_completed=lessons.get(uid, 0),
                 first_right=right,
                 first_tries=tries,
-                statuses={a.id: progress[(a.id, uid)] for a in assignments},
+                statuses={
+                    a.id: progress[(a.id, uid)] for a in assignments if (a.id, uid) in progress
+                },
             )
         )
     key, descending = sort_parse(sort)
@@ -555,18 +570,22 @@ def learner_membership_get(*, student, classroom_id: int) -> Membership | None:
     return learner_memberships(student=student).filter(classroom_id=classroom_id).first()
 
 
-def learner_assignments(*, student) -> QuerySet[Assignment]:
-    """Assignments of the learner's current classes, soonest due first."""
-    return (
+def learner_assignments(*, student) -> list[Assignment]:
+    """Assignments of the learner's current classes, soonest due first, without those whose due
+    day ended before the learner joined. Filtered in Python (the deadline depends on each
+    class's time zone): a learner's classes hold tens of assignments, not thousands."""
+    assignments = (
         Assignment.objects.filter(
             classroom__memberships__student=student,
             classroom__memberships__left_at__isnull=True,
             classroom__archived_at__isnull=True,
         )
+        .annotate(member_joined_at=F("classroom__memberships__joined_at"))
         .select_related("classroom")
         .prefetch_related("lessons")
         .order_by("due_at", "id")
     )
+    return [a for a in assignments if a.member_joined_at < a.window()[1]]
 
 
 @dataclass(frozen=True)

@@ -412,7 +412,7 @@ def progress_csv(request, classroom_id: int):
             row.last_active.isoformat(timespec="seconds") if row.last_active else "",
             row.lessons_completed,
             row.accuracy,
-            *[row.statuses[a.id].status.value for a in assignments],
+            *[row.statuses[a.id].status.value if a.id in row.statuses else "" for a in assignments],
         ]
         for row in rows
     ]

@@ -172,3 +172,18 @@ def test_the_classroom_list_and_leaderboard_cost_the_same_for_big_classes(
 
     assert listed.json()["count"] == 6
     assert len(board.json()["standings"]) == 31
+
+
+def test_an_assignment_due_before_the_learner_joined_is_not_theirs(auth_client, user):
+    classroom = ClassroomFactory(timezone="Asia/Tokyo")
+    # Due 9 March in Tokyo: over at 9 March 15:00 UTC.
+    AssignmentFactory(classroom=classroom, xp_goal=10, due_at=date(2025, 3, 9))
+    current = AssignmentFactory(classroom=classroom, xp_goal=10, due_at=date(2025, 3, 10))
+    MembershipFactory(
+        classroom=classroom, student=user, joined_at=datetime(2025, 3, 9, 15, 0, tzinfo=UTC)
+    )
+
+    body = auth_client.get(ASSIGNMENTS).json()
+
+    assert [row["id"] for row in body["results"]] == [current.id]
+    assert body["count"] == 1

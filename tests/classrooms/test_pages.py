@@ -288,3 +288,21 @@ def test_an_assignment_of_another_class_cannot_be_deleted_through_this_one(clien
 
     assert (refused.status_code, deleted.status_code) == (404, 302)
     assert list(Assignment.objects.all()) == [elsewhere]
+
+
+def test_a_student_who_joined_after_the_due_day_is_not_overdue(client, a_class):
+    AssignmentFactory(classroom=a_class.classroom, title="Old homework", xp_goal=10)
+    late_joiner = MembershipFactory(classroom=a_class.classroom, joined_at=timezone.now()).student
+    client.force_login(a_class.owner)
+
+    page = _page(client, a_class.classroom)
+    response = client.get(f"/teach/classrooms/{a_class.classroom.id}/progress.csv")
+
+    assert page.count("Overdue: Old homework.") == 1  # the student who was there, not the newcomer
+    assert "not set" in page
+    rows = {
+        row["username"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
+    }
+    assert rows[late_joiner.username]["Old homework (due 2025-03-09)"] == ""
+    assert rows[a_class.student.username]["Old homework (due 2025-03-09)"] == "missed"
