@@ -52,6 +52,16 @@ class WeekResult(models.TextChoices):
     DEMOTED = "demoted", _("Demoted")
 
 
+def week_result(rank: int, *, up: int | None, down: int | None) -> tuple[str, int]:
+    """The result of `rank` in a cohort whose zones are `up` and `down` (see `LeagueRule.zones`),
+    with the league move it makes: 1 up, -1 down, 0."""
+    if up is not None and rank <= up:
+        return WeekResult.PROMOTED, 1
+    if down is not None and rank >= down:
+        return WeekResult.DEMOTED, -1
+    return WeekResult.STAYED, 0
+
+
 class LeagueRule(models.Model):
     """How a league's cohorts end: how many of the top ranks go up and of the bottom ranks go
     down, and the gems of the first three places. Counts are for a full cohort; a smaller one
