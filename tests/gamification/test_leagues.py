@@ -186,9 +186,14 @@ def test_standings_rank_by_xp_with_ties_to_whoever_got_there_first():
         ("sapphire", 30, (7, 26)),
         ("amethyst", 30, (5, 26)),
         ("diamond", 30, (None, 26)),
-        ("silver", 12, (10, 11)),  # what is left below the promotion places
+        # Smaller cohorts: the promotion places stay, the demotion places shrink in proportion.
+        ("silver", 12, (10, 11)),
+        ("silver", 11, (10, 11)),
         ("silver", 10, (10, None)),
-        ("diamond", 3, (None, 1)),
+        ("diamond", 12, (None, 11)),
+        ("diamond", 6, (None, 6)),
+        ("diamond", 5, (None, None)),
+        ("diamond", 1, (None, None)),
     ],
 )
 def test_the_zones_follow_the_rule_table(league, size, zones):
