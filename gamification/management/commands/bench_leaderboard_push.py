@@ -23,7 +23,6 @@ import statistics
 import uuid
 from functools import partial
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -178,7 +177,7 @@ class Command(BaseCommand):
             "standings": {"bench_stop": True},
             "reached": {},
         }
-        async_to_sync(get_channel_layer().group_send)(group, stop)
+        group_send_wait(group=group, message=stop)
         return {"push": push, "award": award, "bare": bare}
 
     def _next(self, received) -> float:
