@@ -166,6 +166,8 @@ def test_the_socket_closes_with_4410_when_the_week_is_over(monkeypatch):
 
     async def run():
         communicator, _first = await opened(learner)
-        return await communicator.receive_output(timeout=TIMEOUT)
+        closed = await communicator.receive_output(timeout=TIMEOUT)
+        await communicator.disconnect()
+        return closed
 
     assert async_to_sync(run)() == {"type": "websocket.close", "code": consumers.CLOSE_WEEK_OVER}
