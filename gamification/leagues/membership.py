@@ -60,7 +60,7 @@ def _weekly_total_raise(*, user, week_start: date, amount: int) -> tuple[bool, i
             cursor.execute(
                 f"UPDATE {table} SET xp = xp + %s WHERE user_id = %s AND week_start = %s "
                 f"RETURNING xp",
-                [amount, user.pk, week_start],
+                [amount, user.pk, connection.ops.adapt_datefield_value(week_start)],
             )
             row = cursor.fetchone()
         return row[0] if row else None
@@ -181,7 +181,13 @@ def _standing_raise(*, user, week_start: date, amount: int, at: datetime) -> tup
             f"WHERE user_id = %s AND week_start = %s AND cohort_id IN "
             f"(SELECT id FROM {quote(cohort.db_table)} WHERE closed_at IS NULL) "
             f"RETURNING cohort_id, xp",
-            [amount, at, user.pk, week_start],
+            [
+                amount,
+                # As the ORM stores them (SQLite keeps naive UTC text), so they sort alike.
+                connection.ops.adapt_datetimefield_value(at),
+                user.pk,
+                connection.ops.adapt_datefield_value(week_start),
+            ],
         )
         row = cursor.fetchone()
     return (row[0], row[1]) if row else None
