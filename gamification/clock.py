@@ -37,6 +37,7 @@ from gamification.models import (
     InventoryItem,
     LearnerStats,
     ShopEffect,
+    ShopItem,
     Streak,
     StreakFreezeUse,
     XpEvent,
@@ -52,6 +53,8 @@ MAILS_PER_BATCH = 200
 # Local hours (0-23) from which the evening reminder and the Monday email go out.
 STREAK_REMINDER_HOUR = 19
 WEEKLY_PROGRESS_HOUR = 8
+# PostgreSQL advisory lock that lets one rollover run at a time (any fixed 64-bit number).
+ROLLOVER_LOCK_KEY = 0x6C696E67756131
 
 
 def _chunks(ids: list[int], size: int = IDS_PER_STATEMENT) -> Iterator[list[int]]:
@@ -193,12 +196,119 @@ def streak_rollover(*, at: datetime | None = None) -> dict:
     groups: dict[_DayEnd, list[str]] = defaultdict(list)
     for name, zone in _zones(names):
         groups[_day_end(zone=zone, at=at)].append(name)
-    frozen = broken = 0
-    for end, zone_names in sorted(groups.items(), key=lambda item: item[0].start):
-        spent, lost = _rollover_group(zone_names=zone_names, end=end, at=at)
-        frozen += spent
-        broken += lost
+    if not groups:
+        return {"groups": 0, "freezes_spent": 0, "streaks_broken": 0}
+    if connection.vendor == "postgresql":
+        frozen, broken = _rollover_postgresql(groups=groups, at=at)
+    else:
+        frozen = broken = 0
+        for end, zone_names in sorted(groups.items(), key=lambda item: item[0].start):
+            spent, lost = _rollover_group(zone_names=zone_names, end=end, at=at)
+            frozen += spent
+            broken += lost
     return {"groups": len(groups), "freezes_spent": frozen, "streaks_broken": broken}
+
+
+# The same rules as `_rollover_group`, for every zone at once: each statement joins the
+# learners to a small table of their zone's ended day (`zone_day`), so it is one pass over the
+# streaks however many zones there are, where one statement per group of zones would scan them
+# once per group.
+_DUE = """
+    s.current > 0
+    AND s.last_active_date < g.day
+    AND (s.last_active_at IS NULL OR s.last_active_at < g.start)
+    AND NOT EXISTS (SELECT 1 FROM {use} f WHERE f.user_id = s.user_id AND f.day = g.day)
+"""
+_ALIVE = """
+    (s.last_active_date >= g.day - 1
+     OR s.last_active_at >= g.previous_start
+     OR EXISTS (SELECT 1 FROM {use} f WHERE f.user_id = s.user_id AND f.day = g.day - 1))
+"""
+_FREEZE_HELD = """
+    EXISTS (
+        SELECT 1 FROM {inventory} i JOIN {item} it ON it.id = i.item_id
+        WHERE i.user_id = s.user_id AND it.effect = %(effect)s AND i.quantity >= 1
+    )
+"""
+_SPEND = """
+    {zone_day},
+    spenders AS (
+        SELECT s.user_id, g.day FROM {streak} s
+        JOIN {user} u ON u.id = s.user_id JOIN zone_day g ON g.zone = u.timezone
+        WHERE {due} AND {alive} AND {held}
+        ORDER BY s.user_id
+        FOR UPDATE OF s
+    ),
+    claimed AS (
+        INSERT INTO {use} (user_id, day, created_at)
+        SELECT user_id, day, %(at)s FROM spenders
+        ON CONFLICT (user_id, day) DO NOTHING
+        RETURNING user_id
+    )
+    UPDATE {inventory} SET quantity = quantity - 1
+    WHERE id IN (
+        -- One freeze each, should an editor have made two freeze items.
+        SELECT min(i.id) FROM {inventory} i
+        JOIN {item} it ON it.id = i.item_id JOIN claimed c ON c.user_id = i.user_id
+        WHERE it.effect = %(effect)s AND i.quantity >= 1
+        GROUP BY i.user_id
+    )
+"""
+_BREAK = """
+    {zone_day}
+    UPDATE {streak} s SET current = 0
+    FROM {user} u, zone_day g
+    WHERE u.id = s.user_id AND g.zone = u.timezone AND {due}
+"""
+
+
+def _rollover_postgresql(*, groups: dict[_DayEnd, list[str]], at: datetime) -> tuple[int, int]:
+    """(freezes spent, streaks broken), in one transaction of three statements:
+
+    - a transaction-level advisory lock, so a second worker's run waits for the first and then
+      finds nothing left to do;
+    - the freezes: the streaks that spend one are locked (the lock a lesson takes first, in
+      `services.streak_activity_record`, so a lesson under way finishes before and one coming
+      waits after), the covered days inserted (a day covered meanwhile is passed over) and one
+      freeze taken for each day inserted, nothing else;
+    - the breaks, one UPDATE; a lesson recorded meanwhile rewrites the streak row, and
+      PostgreSQL checks the conditions again on the new row before updating it.
+
+    Locking every due streak up front, as the portable path does, would cost as much as the
+    UPDATE itself (it writes each row's lock); here only the few that spend a freeze are."""
+    rows, params = [], {"effect": ShopEffect.STREAK_FREEZE.value, "at": at}
+    for n, (end, zone_names) in enumerate(groups.items()):
+        for m, name in enumerate(zone_names):
+            key = f"z{n}_{m}"
+            rows.append(
+                f"(%({key})s, %({key}_day)s::date, %({key}_start)s::timestamptz, "
+                f"%({key}_previous)s::timestamptz)"
+            )
+            params |= {
+                key: name,
+                f"{key}_day": end.day,
+                f"{key}_start": end.start,
+                f"{key}_previous": end.previous_start,
+            }
+    names = {
+        "streak": connection.ops.quote_name(Streak._meta.db_table),
+        "user": connection.ops.quote_name(get_user_model()._meta.db_table),
+        "use": connection.ops.quote_name(StreakFreezeUse._meta.db_table),
+        "inventory": connection.ops.quote_name(InventoryItem._meta.db_table),
+        "item": connection.ops.quote_name(ShopItem._meta.db_table),
+    }
+    names["zone_day"] = (
+        "WITH zone_day (zone, day, start, previous_start) AS (VALUES " + ", ".join(rows) + ")"
+    )
+    names["due"] = _DUE.format(**names)
+    names["alive"] = _ALIVE.format(**names)
+    names["held"] = _FREEZE_HELD.format(**names)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLOVER_LOCK_KEY])
+        cursor.execute(_SPEND.format(**names), params)
+        frozen = cursor.rowcount
+        cursor.execute(_BREAK.format(**names), params)
+        return frozen, cursor.rowcount
 
 
 # --- Mail --------------------------------------------------------------------------------------
