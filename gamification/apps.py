@@ -41,3 +41,14 @@ class GamificationConfig(AppConfig):
             weekly_progress_send,
             description="hourly: last league week's progress email, on each learner's Monday",
         )
+
+        from gamification.leagues.selectors import profile_league
+        from gamification.leagues.services import league_week_close
+
+        profile_provider_register("gamification.league", profile_league)
+        job_register(
+            "league_week_close",
+            league_week_close,
+            description="hourly: closes the league weeks that ended (Monday 00:00 UTC) and are "
+            "not closed yet; refreshes this week's Redis ranking",
+        )

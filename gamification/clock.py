@@ -31,6 +31,8 @@ from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 from config.timeutils import aware, local_midnight
+from gamification.leagues.models import LeagueCohort, LeagueMember
+from gamification.leagues.services import league_week_close
 from gamification.models import (
     ClockNotice,
     ClockNoticeKind,
@@ -468,8 +470,15 @@ def league_week_end(at: datetime) -> datetime:
     return datetime.combine(monday, time.min, tzinfo=UTC)
 
 
-def _league_result(*, user, week_start: date) -> dict | None:
-    return None
+def _league_results(*, user_ids: list[int], week_start: date) -> dict[int, dict]:
+    """`leagues.selectors.league_week_result` for a batch of learners in one query: {league,
+    rank, result, xp} of each one's closed week; a learner in no cohort is missing."""
+    rows = (
+        LeagueMember.objects.filter(user_id__in=user_ids, week_start=week_start)
+        .exclude(result="")
+        .values("user_id", "league", "rank", "result", "xp")
+    )
+    return {row.pop("user_id"): row for row in rows}
 
 
 def weekly_progress_send(*, at: datetime | None = None) -> dict:
@@ -487,6 +496,9 @@ def weekly_progress_send(*, at: datetime | None = None) -> dict:
         .values_list("timezone", flat=True)
         .distinct()
     )
+    if LeagueCohort.objects.filter(week_start=week_start.date(), closed_at__isnull=True).exists():
+        # The league job may not have run yet this hour: the email needs the week closed.
+        league_week_close(at=at)
     due_zones = [
         name
         for name, zone in _zones(names)
@@ -536,6 +548,7 @@ def _weekly_batch(
         )
         .order_by("pk")
     )
+    leagues = _league_results(user_ids=user_ids, week_start=week_start.date())
     messages = []
     for user in learners:
         context = {
@@ -544,7 +557,7 @@ def _weekly_batch(
             "week_xp": user.week_xp or 0,
             "streak": _streak_now(user, at=at),
             "words_learned": user.learner_stats.words_learned,
-            "league": _league_result(user=user, week_start=week_start.date()),
+            "league": leagues.get(user.pk),
         }
         messages.append(
             _message(

@@ -540,3 +540,14 @@ class ClockNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} {self.period}"
+
+
+# --- Leagues (the models live in gamification/leagues/models.py) --------------------------------
+
+from gamification.leagues.models import (  # noqa: E402, F401
+    LeagueCohort,
+    LeagueMember,
+    LeagueRule,
+    LearnerLeague,
+    WeeklyXp,
+)

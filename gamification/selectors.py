@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
+from gamification.leagues.selectors import leagues_export
 from gamification.models import (
     DailyQuest,
     DailyXp,
@@ -398,6 +399,7 @@ def gamification_export(*, user) -> dict:
             }
             for row in DailyQuest.objects.filter(user=user).order_by("date", "slot")
         ],
+        **leagues_export(user=user),
     }
 
 

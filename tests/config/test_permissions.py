@@ -179,6 +179,10 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
     ("me-following", "GET", "/api/v1/me/following/", None, signed_in(200)),
     ("me-followers", "GET", "/api/v1/me/followers/", None, signed_in(200)),
     ("feed", "GET", "/api/v1/feed/", None, signed_in(200)),
+    # Leagues: each caller's own week, history and percentile.
+    ("leaderboard", "GET", "/api/v1/leaderboard/", None, signed_in(200)),
+    ("leaderboard-history", "GET", "/api/v1/leaderboard/history/", None, signed_in(200)),
+    ("leaderboard-percentile", "GET", "/api/v1/leaderboard/percentile/", None, signed_in(200)),
 ]
 
 ADMIN_EXPECTED = {

@@ -8,6 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from gamification.clock import streak_reminders_send, streak_rollover, weekly_progress_send
+from gamification.leagues.models import LeagueMember
+from gamification.leagues.selectors import league_week_result
+from gamification.leagues.services import league_week_close
 from gamification.models import ClockNotice, ClockNoticeKind, LearnerStats
 from gamification.services import streak_activity_record, xp_award
 from tests.gamification.clocking import learner
@@ -176,12 +179,12 @@ def _earner(*, zone: str = "UTC", xp: int = 30, **extra):
 
 def test_the_weekly_email_sums_up_the_league_week_on_monday_morning():
     user = _earner()
+    rival = _earner(xp=50)
 
     result = weekly_progress_send(at=WEEK_END + timedelta(hours=8))
 
-    assert result == {"week_start": "2026-03-02", "emails_sent": 1}
-    [message] = mail.outbox
-    assert message.to == [user.email]
+    assert result == {"week_start": "2026-03-02", "emails_sent": 2}
+    [message] = [m for m in mail.outbox if m.to == [user.email]]
     assert message.subject == "Your week: 30 XP"
     assert "XP earned: 30" in message.body
     assert "Streak: 3 days" in message.body
@@ -189,6 +192,20 @@ def test_the_weekly_email_sums_up_the_league_week_on_monday_morning():
     assert "Monday 2 March to Sunday 8 March" in message.body
     [(html, _)] = message.alternatives
     assert "<strong>30</strong>" in html
+    # The week was closed first (the league job may not have run yet): second of two in bronze.
+    result = league_week_result(user=user, week_start=utc(2026, 3, 2).date())
+    assert (result["league"], result["rank"]) == ("bronze", 2)
+    assert f"League: Bronze, rank 2, {result['result']}" in message.body
+    assert league_week_result(user=rival, week_start=utc(2026, 3, 2).date())["rank"] == 1
+
+
+def test_a_learner_in_no_cohort_reads_so_in_the_weekly_email():
+    user = _earner()
+    LeagueMember.objects.filter(user=user).delete()
+
+    weekly_progress_send(at=WEEK_END + timedelta(hours=8))
+
+    assert "League: no league this week" in mail.outbox[0].body
 
 
 def test_the_weekly_email_waits_for_monday_morning_on_the_learners_clock():
@@ -237,9 +254,11 @@ def test_a_streak_lost_shows_as_none_in_the_weekly_email():
 def test_weekly_queries_do_not_grow_with_the_learners(count, django_assert_max_num_queries):
     for _ in range(count):
         _earner()
+    league_week_close(at=WEEK_END)
 
-    # The zones, the learners due, their notices, the notices won, one batch with its figures.
-    with django_assert_max_num_queries(5):
+    # The zones, the week closed?, the learners due, their notices, the notices won, then per
+    # batch the learners with their figures and their league results.
+    with django_assert_max_num_queries(7):
         assert weekly_progress_send(at=WEEK_END + timedelta(hours=8))["emails_sent"] == count
 
 

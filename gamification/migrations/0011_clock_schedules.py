@@ -42,7 +42,7 @@ def delete_schedules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gamification", "0008_clock_notices"),
+        ("gamification", "0010_clock_notices"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
