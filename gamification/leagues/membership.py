@@ -69,6 +69,13 @@ def _weekly_total_raise(*, user, week_start: date, amount: int) -> bool:
 def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
     """A place in a cohort of `league` and the week, taken (its size raised) under its lock."""
     for _attempt in range(JOIN_ATTEMPTS):
+        # Read before looking for room: a cohort numbered after `last` and committed by the time
+        # of the search is then seen by it (unless full), so opening `last + 1` succeeds only
+        # when no later cohort exists, and fails on the unique key (then retries) when another
+        # learner is opening it.
+        last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
+            last=Max("number")
+        )["last"]
         cohort = (
             LeagueCohort.objects.select_for_update()
             .filter(
@@ -87,9 +94,6 @@ def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
             ):
                 return cohort
             continue
-        last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
-            last=Max("number")
-        )["last"]
         try:
             with transaction.atomic():
                 return LeagueCohort.objects.create(

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from config import redis_settings
@@ -404,3 +405,34 @@ def ranking_week():
     from gamification.leagues.membership import week_of
 
     return week_of(timezone.now())
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model", ["leaguerule", "leaguecohort", "leaguemember", "learnerleague", "weeklyxp"]
+)
+def test_every_league_changelist_opens_for_an_admin(admin_client, model):
+    award(UserFactory())
+
+    assert admin_client.get(reverse(f"admin:gamification_{model}_changelist")).status_code == 200
+
+
+def test_the_rule_table_is_edited_and_cohorts_are_read_only(admin_client):
+    award(UserFactory())
+    cohort = LeagueCohort.objects.get()
+
+    rule_page = admin_client.get(reverse("admin:gamification_leaguerule_change", args=["gold"]))
+    cohort_page = admin_client.get(
+        reverse("admin:gamification_leaguecohort_change", args=[cohort.pk])
+    )
+    posted = admin_client.post(
+        reverse("admin:gamification_leaguecohort_change", args=[cohort.pk]), {"size": 30}
+    )
+
+    assert b'name="promote_count"' in rule_page.content
+    assert cohort_page.status_code == 200
+    assert b'name="size"' not in cohort_page.content
+    assert posted.status_code == 403
+    assert admin_client.get(reverse("admin:gamification_leaguerule_add")).status_code == 403
