@@ -2,13 +2,16 @@
 reminder and the weekly progress email.
 
 Each works on sets, never learner by learner: learners are grouped by time zone (the set of
-zones in use is small), and zones whose clocks agree on the moments that matter form one group,
-so a run costs a few statements per group whatever the number of learners. Every job is
-idempotent for the same `at` and safe with two workers at once:
+zones in use is small), and zones whose clocks agree on the moments that matter form one group.
+On PostgreSQL the rollover joins every learner to their group's figures in a few statements in
+all; elsewhere (SQLite, the newcomer's default) it runs a few statements per group. The mail
+jobs cost a few queries per group and per batch of learners. Every job is idempotent for the
+same `at` and safe with two workers at once:
 
-- the rollover locks the rows it may change, then spends freezes through the unique
-  (user, day) `StreakFreezeUse` row and breaks the rest with one conditional UPDATE;
-- a mail is sent only to the learners whose `ClockNotice` row this very run inserted.
+- the rollover locks the streaks it spends a freeze for, records the day in the unique
+  (user, day) `StreakFreezeUse` row, and breaks the rest with one conditional UPDATE;
+- a mail is sent only to the learners whose `ClockNotice` row this very run inserted, before
+  sending: a mail that fails is not sent again (one missed beats one twice).
 
 Each job also catches up: it handles what fell due at or before `at` and is not done yet, so a
 run that was missed (or a zone whose midnight is not on the hour) is handled by the next one.
@@ -55,6 +58,9 @@ MAILS_PER_BATCH = 200
 # Local hours (0-23) from which the evening reminder and the Monday email go out.
 STREAK_REMINDER_HOUR = 19
 WEEKLY_PROGRESS_HOUR = 8
+# Databases where the rollover runs in one pass for all zones (`_rollover_postgresql`); the others
+# run it group by group with the ORM.
+ONE_PASS_VENDORS = ("postgresql",)
 # PostgreSQL advisory lock that lets one rollover run at a time (any fixed 64-bit number).
 ROLLOVER_LOCK_KEY = 0x6C696E67756131
 
@@ -200,7 +206,7 @@ def streak_rollover(*, at: datetime | None = None) -> dict:
         groups[_day_end(zone=zone, at=at)].append(name)
     if not groups:
         return {"groups": 0, "freezes_spent": 0, "streaks_broken": 0}
-    if connection.vendor == "postgresql":
+    if connection.vendor in ONE_PASS_VENDORS:
         frozen, broken = _rollover_postgresql(groups=groups, at=at)
     else:
         frozen = broken = 0

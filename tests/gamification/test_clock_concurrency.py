@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
 
+from gamification import clock
 from gamification.clock import streak_reminders_send, streak_rollover, weekly_progress_send
 from gamification.models import ClockNotice, StreakFreezeUse
 from gamification.services import lesson_completed_record, xp_award
@@ -13,6 +15,19 @@ from tests.gamification import racing
 from tests.gamification.clocking import freezes_held, learner, streak_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(params=["one pass", "group by group"])
+def rollover_path(request, monkeypatch):
+    """Every test on both paths of the rollover: PostgreSQL's one pass over all zones, and the
+    portable one, group of zones by group (SQLite's, and PostgreSQL's when told)."""
+    if request.param == "one pass":
+        if connection.vendor not in clock.ONE_PASS_VENDORS:
+            pytest.skip("the one-pass rollover is PostgreSQL's")
+    else:
+        monkeypatch.setattr(clock, "ONE_PASS_VENDORS", ())
+    return request.param
+
 
 # Tuesday 3 March 2026 ended in UTC; every learner below had a lesson on Monday.
 AT = datetime(2026, 3, 4, 0, tzinfo=UTC)
@@ -24,6 +39,7 @@ def _many(count: int, *, freezes: int) -> list:
     return [learner(zone="UTC", active_at=MONDAY, freezes=freezes) for _ in range(count)]
 
 
+@pytest.mark.usefixtures("rollover_path")
 def test_two_rollovers_at_once_spend_each_freeze_once():
     users = _many(10, freezes=2)
 
@@ -39,6 +55,7 @@ def test_two_rollovers_at_once_spend_each_freeze_once():
     assert StreakFreezeUse.objects.count() == 10
 
 
+@pytest.mark.usefixtures("rollover_path")
 def test_two_rollovers_at_once_break_each_streak_once():
     users = _many(10, freezes=0)
 
@@ -52,6 +69,7 @@ def test_two_rollovers_at_once_break_each_streak_once():
     assert all(streak_of(user).current == 0 for user in users)
 
 
+@pytest.mark.usefixtures("rollover_path")
 @pytest.mark.parametrize("job_first", [True, False])
 def test_a_rollover_racing_a_lesson_spends_one_freeze(job_first):
     user = learner(zone="UTC", active_at=MONDAY, freezes=2)
