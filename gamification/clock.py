@@ -490,15 +490,21 @@ def _league_results(*, user_ids: list[int], week_start: date) -> dict[int, dict]
 def weekly_progress_send(*, at: datetime | None = None) -> dict:
     """The weekly progress email of the league week that ended last (Monday 00:00 UTC), sent on
     the learner's Monday from WEEKLY_PROGRESS_HOUR local, once per learner and week, to
-    learners who have earned XP at all. Learners turn it off with `weekly_progress_email`."""
+    learners who earned XP in that week (a learner who joined since gets no email about a week
+    they were not there for). Learners turn it off with `weekly_progress_email`."""
     at = aware(at)
     week_end = league_week_end(at)
     week_start = week_end - timedelta(days=7)
     monday = week_end.date()
+    earned = Exists(
+        XpEvent.objects.filter(
+            user=OuterRef("pk"), created_at__gte=week_start, created_at__lt=week_end
+        )
+    )
     names = (
         get_user_model()
         .objects.filter(is_active=True, weekly_progress_email=True)
-        .filter(Exists(LearnerStats.objects.filter(user=OuterRef("pk"), total_xp__gt=0)))
+        .filter(earned)
         .values_list("timezone", flat=True)
         .distinct()
     )
@@ -515,7 +521,7 @@ def weekly_progress_send(*, at: datetime | None = None) -> dict:
     ids = list(
         _mailable(due_zones)
         .filter(weekly_progress_email=True)
-        .filter(Exists(LearnerStats.objects.filter(user=OuterRef("pk"), total_xp__gt=0)))
+        .filter(earned)
         .filter(_not_claimed(kind=ClockNoticeKind.WEEKLY_PROGRESS, period=week_start.date()))
         .values_list("pk", flat=True)
     )
@@ -562,7 +568,7 @@ def _weekly_batch(
             "week_end": (week_end - timedelta(days=1)).date(),
             "week_xp": user.week_xp or 0,
             "streak": _streak_now(user, at=at),
-            "words_learned": user.learner_stats.words_learned,
+            "words_learned": stats.words_learned if (stats := _learner_stats(user)) else 0,
             "league": leagues.get(user.pk),
         }
         messages.append(
@@ -574,6 +580,13 @@ def _weekly_batch(
             )
         )
     return _send(messages)
+
+
+def _learner_stats(user) -> LearnerStats | None:
+    try:
+        return user.learner_stats
+    except LearnerStats.DoesNotExist:
+        return None
 
 
 def _streak_now(user, *, at: datetime) -> int:

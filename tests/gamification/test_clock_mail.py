@@ -38,6 +38,9 @@ def pushes(settings):
     PUSHED.clear()
 
 
+DAY = timedelta(days=1)
+
+
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
@@ -233,11 +236,14 @@ def test_the_weekly_email_is_sent_once_a_week():
     assert ClockNotice.objects.filter(kind=ClockNoticeKind.WEEKLY_PROGRESS).count() == 2
 
 
-def test_the_weekly_email_skips_learners_who_turned_it_off_or_never_earned_xp():
+def test_the_weekly_email_skips_learners_who_turned_it_off_or_earned_nothing_that_week():
     _earner(weekly_progress_email=False)
     learner(zone="UTC", active_at=None)
+    newcomer = learner(zone="UTC", active_at=None)  # joined on Wednesday of the new week
+    xp_award(user=newcomer, amount=10, source="lesson", source_id="new", at=WEEK_END + DAY * 2)
 
     assert weekly_progress_send(at=WEEK_END + timedelta(hours=8))["emails_sent"] == 0
+    assert weekly_progress_send(at=WEEK_END + DAY * 2 + timedelta(hours=9))["emails_sent"] == 0
     assert mail.outbox == []
 
 
