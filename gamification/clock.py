@@ -232,18 +232,20 @@ _ALIVE = """
      OR s.last_active_at >= g.previous_start
      OR EXISTS (SELECT 1 FROM {use} f WHERE f.user_id = s.user_id AND f.day = g.day - 1))
 """
-_FREEZE_HELD = """
-    EXISTS (
-        SELECT 1 FROM {inventory} i JOIN {item} it ON it.id = i.item_id
-        WHERE i.user_id = s.user_id AND it.effect = %(effect)s AND i.quantity >= 1
-    )
-"""
 _SPEND = """
     {zone_day},
+    held AS (
+        -- One freeze each, should an editor have made two freeze items.
+        SELECT DISTINCT ON (i.user_id) i.user_id, i.id FROM {inventory} i
+        JOIN {item} it ON it.id = i.item_id
+        WHERE it.effect = %(effect)s AND i.quantity >= 1
+        ORDER BY i.user_id, i.id
+    ),
     spenders AS (
-        SELECT s.user_id, g.day FROM {streak} s
+        SELECT s.user_id, g.day, h.id AS inventory_id FROM {streak} s
+        JOIN held h ON h.user_id = s.user_id
         JOIN {user} u ON u.id = s.user_id JOIN zone_day g ON g.zone = u.timezone
-        WHERE {due} AND {alive} AND {held}
+        WHERE {due} AND {alive}
         ORDER BY s.user_id
         FOR UPDATE OF s
     ),
@@ -253,14 +255,9 @@ _SPEND = """
         ON CONFLICT (user_id, day) DO NOTHING
         RETURNING user_id
     )
-    UPDATE {inventory} SET quantity = quantity - 1
-    WHERE id IN (
-        -- One freeze each, should an editor have made two freeze items.
-        SELECT min(i.id) FROM {inventory} i
-        JOIN {item} it ON it.id = i.item_id JOIN claimed c ON c.user_id = i.user_id
-        WHERE it.effect = %(effect)s AND i.quantity >= 1
-        GROUP BY i.user_id
-    )
+    UPDATE {inventory} i SET quantity = i.quantity - 1
+    FROM spenders sp JOIN claimed c ON c.user_id = sp.user_id
+    WHERE i.id = sp.inventory_id AND i.quantity >= 1
 """
 _BREAK = """
     {zone_day}
@@ -310,7 +307,6 @@ def _rollover_postgresql(*, groups: dict[_DayEnd, list[str]], at: datetime) -> t
     )
     names["due"] = _DUE.format(**names)
     names["alive"] = _ALIVE.format(**names)
-    names["held"] = _FREEZE_HELD.format(**names)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLOVER_LOCK_KEY])
         cursor.execute(_SPEND.format(**names), params)

@@ -12,7 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from gamification import clock
 from gamification.clock import streak_rollover
-from gamification.models import StreakFreezeUse
+from gamification.models import InventoryItem, ShopEffect, ShopItem, StreakFreezeUse
 from gamification.selectors import streak_get
 from gamification.services import lesson_completed_record, streak_activity_record
 from tests.gamification.clocking import freezes_held, learner, streak_of
@@ -137,6 +137,20 @@ def test_a_second_freeze_covers_the_second_missed_day():
 
     assert (streak_of(user).current, freezes_held(user)) == (5, 0)
     assert streak_get(user=user, now=utc(2026, 3, 4, 11)).current == 5
+
+
+def test_a_day_costs_one_freeze_when_two_freeze_items_are_held():
+    user = learner(zone="UTC", active_at=utc(2026, 3, 2, 12), freezes=1)
+    other = ShopItem.objects.create(
+        slug="streak-freeze-plus", name="Freeze+", price=20, effect=ShopEffect.STREAK_FREEZE
+    )
+    InventoryItem.objects.create(user=user, item=other, quantity=1)
+
+    result = streak_rollover(at=utc(2026, 3, 4))
+
+    assert result["freezes_spent"] == 1
+    held = InventoryItem.objects.filter(user=user).values_list("quantity", flat=True)
+    assert sorted(held) == [0, 1]
 
 
 def test_a_streak_long_lost_breaks_and_keeps_its_freezes():
