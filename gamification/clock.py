@@ -235,14 +235,11 @@ _ALIVE = """
 _SPEND = """
     {zone_day},
     held AS (
-        -- One freeze each, should an editor have made two freeze items.
-        SELECT DISTINCT ON (i.user_id) i.user_id, i.id FROM {inventory} i
-        JOIN {item} it ON it.id = i.item_id
+        SELECT DISTINCT i.user_id FROM {inventory} i JOIN {item} it ON it.id = i.item_id
         WHERE it.effect = %(effect)s AND i.quantity >= 1
-        ORDER BY i.user_id, i.id
     ),
     spenders AS (
-        SELECT s.user_id, g.day, h.id AS inventory_id FROM {streak} s
+        SELECT s.user_id, g.day FROM {streak} s
         JOIN held h ON h.user_id = s.user_id
         JOIN {user} u ON u.id = s.user_id JOIN zone_day g ON g.zone = u.timezone
         WHERE {due} AND {alive}
@@ -256,8 +253,16 @@ _SPEND = """
         RETURNING user_id
     )
     UPDATE {inventory} i SET quantity = i.quantity - 1
-    FROM spenders sp JOIN claimed c ON c.user_id = sp.user_id
-    WHERE i.id = sp.inventory_id AND i.quantity >= 1
+    FROM (
+        -- One freeze each, should an editor have made two freeze items. Read from the table,
+        -- not the spenders: the planner cannot size one CTE, and a join of two
+        -- of them may become a nested loop of spenders times spenders.
+        SELECT DISTINCT ON (i.user_id) i.id FROM {inventory} i
+        JOIN {item} it ON it.id = i.item_id JOIN claimed c ON c.user_id = i.user_id
+        WHERE it.effect = %(effect)s AND i.quantity >= 1
+        ORDER BY i.user_id, i.id
+    ) AS taken
+    WHERE i.id = taken.id
 """
 _BREAK = """
     {zone_day}
