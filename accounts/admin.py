@@ -16,6 +16,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "timezone", "daily_goal_xp")}),
+        (_("Mail from the clock"), {"fields": ("streak_reminders", "weekly_progress_email")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -70,6 +70,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Whether learners who do not follow this one can find and see the profile."),
     )
     leaderboard_opt_out = models.BooleanField(_("hidden from leaderboards"), default=False)
+    streak_reminders = models.BooleanField(
+        _("evening streak reminders"),
+        default=True,
+        help_text=_("An evening reminder, on a day not yet studied, that the streak is at stake."),
+    )
+    weekly_progress_email = models.BooleanField(
+        _("weekly progress email"),
+        default=True,
+        help_text=_("A Monday email with the week's XP, streak, league result and words."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=now)

@@ -87,6 +87,8 @@ def account_export(*, user: User) -> dict[str, Any]:
             "username": user.username,
             "profile_public": user.profile_public,
             "leaderboard_opt_out": user.leaderboard_opt_out,
+            "streak_reminders": user.streak_reminders,
+            "weekly_progress_email": user.weekly_progress_email,
             "timezone": user.timezone,
             "daily_goal_xp": user.daily_goal_xp,
             "date_joined": iso(user.date_joined),

@@ -58,6 +58,8 @@ class MeUpdateInputSerializer(serializers.Serializer):
     )
     profile_public = serializers.BooleanField(required=False)
     leaderboard_opt_out = serializers.BooleanField(required=False)
+    streak_reminders = serializers.BooleanField(required=False)
+    weekly_progress_email = serializers.BooleanField(required=False)
 
 
 class PasswordConfirmInputSerializer(serializers.Serializer):
@@ -132,6 +134,8 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "username",
             "profile_public",
             "leaderboard_opt_out",
+            "streak_reminders",
+            "weekly_progress_email",
             "timezone",
             "daily_goal_xp",
             "date_joined",

@@ -379,6 +379,8 @@ def user_update(
     username: str | None = None,
     profile_public: bool | None = None,
     leaderboard_opt_out: bool | None = None,
+    streak_reminders: bool | None = None,
+    weekly_progress_email: bool | None = None,
 ) -> User:
     """Changes the given profile fields; None leaves a field as it is."""
     changes = {
@@ -388,6 +390,8 @@ def user_update(
         "username": username_normalize(username) if username is not None else None,
         "profile_public": profile_public,
         "leaderboard_opt_out": leaderboard_opt_out,
+        "streak_reminders": streak_reminders,
+        "weekly_progress_email": weekly_progress_email,
     }
     changed = [name for name, value in changes.items() if value is not None]
     if not changed:

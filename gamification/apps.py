@@ -24,6 +24,24 @@ class GamificationConfig(AppConfig):
         follow_listener_register("gamification.followers", followers_count_update)
 
         from config.jobs import job_register
+        from gamification.clock import streak_reminders_send, streak_rollover, weekly_progress_send
+
+        job_register(
+            "streak_rollover",
+            streak_rollover,
+            description="hourly: freezes spent or streaks broken where a local day ended",
+        )
+        job_register(
+            "streak_reminders",
+            streak_reminders_send,
+            description="hourly: the evening reminder to learners whose streak is at stake",
+        )
+        job_register(
+            "weekly_progress",
+            weekly_progress_send,
+            description="hourly: last league week's progress email, on each learner's Monday",
+        )
+
         from gamification.leagues.selectors import profile_league
         from gamification.leagues.services import league_week_close
 

@@ -505,6 +505,43 @@ class DailyQuest(models.Model):
         return f"{self.user_id} {self.date} #{self.slot}: {self.slug}"
 
 
+# --- The clock's mail ----------------------------------------------------------------------------
+
+
+class ClockNoticeKind(models.TextChoices):
+    STREAK_REMINDER = "streak_reminder", _("Evening streak reminder")
+    WEEKLY_PROGRESS = "weekly_progress", _("Weekly progress email")
+
+
+class ClockNotice(models.Model):
+    """A reminder or weekly email claimed for a learner and period (a local day, or a league
+    week's Monday). Inserted before the mail goes, unique per (user, kind, period): however many
+    workers run a job, one of them wins the row and only that one sends."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clock_notices"
+    )
+    kind = models.CharField(max_length=32, choices=ClockNoticeKind.choices)
+    period = models.DateField()
+    # The run that claimed the row: a run sends to the rows it claimed, none other's.
+    run = models.UUIDField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("clock notice")
+        verbose_name_plural = _("clock notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "period"], name="gamification_clocknotice_once"
+            )
+        ]
+        indexes = [models.Index(fields=["run"], name="gamif_clocknotice_run")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.period}"
+
+
 # --- Leagues (the models live in gamification/leagues/models.py) --------------------------------
 
 from gamification.leagues.models import (  # noqa: E402, F401

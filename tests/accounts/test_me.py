@@ -39,6 +39,8 @@ def test_me_shows_the_callers_account(jwt_client, user):
         "username": user.username,
         "profile_public": True,
         "leaderboard_opt_out": False,
+        "streak_reminders": True,
+        "weekly_progress_email": True,
         "timezone": "UTC",
         "daily_goal_xp": 20,
         "date_joined": user.date_joined.isoformat().replace("+00:00", "Z"),
@@ -73,6 +75,29 @@ def test_patching_changes_the_given_fields_only(jwt_client, user):
     assert response.json()["daily_goal_xp"] == 50
     user.refresh_from_db()
     assert (user.timezone, user.daily_goal_xp) == ("America/Bogota", 50)
+
+
+def test_patching_turns_the_clock_mails_off_and_on(jwt_client, user):
+    response = jwt_client.patch(ME, {"streak_reminders": False, "weekly_progress_email": False})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["streak_reminders"], body["weekly_progress_email"]) == (False, False)
+    user.refresh_from_db()
+    assert (user.streak_reminders, user.weekly_progress_email) == (False, False)
+
+    jwt_client.patch(ME, {"weekly_progress_email": True})
+
+    user.refresh_from_db()
+    assert (user.streak_reminders, user.weekly_progress_email) == (False, True)
+
+
+def test_a_mail_preference_that_is_not_a_boolean_is_refused(jwt_client, user):
+    response = jwt_client.patch(ME, {"streak_reminders": "sometimes"})
+
+    assert_error(response, 400, "invalid", fields=["streak_reminders"])
+    user.refresh_from_db()
+    assert user.streak_reminders is True
 
 
 def test_patching_the_display_name_trims_it(jwt_client, user):
@@ -126,6 +151,8 @@ def test_the_export_holds_the_users_account_data(jwt_client, user):
         "username": user.username,
         "profile_public": True,
         "leaderboard_opt_out": False,
+        "streak_reminders": True,
+        "weekly_progress_email": True,
         "timezone": "UTC",
         "daily_goal_xp": 20,
         "date_joined": user.date_joined.isoformat(),
