@@ -293,3 +293,13 @@ def progress_export(*, user) -> dict:
             for session in sessions
         ],
     }
+
+
+def enrollments_list(*, user) -> QuerySet[Enrollment]:
+    """The learner's enrolments in published courses, the latest first, each with its course and
+    the course's languages loaded (a client's "your courses")."""
+    return (
+        Enrollment.objects.filter(user=user, course__status=CourseStatus.PUBLISHED)
+        .select_related("course__learning_language", "course__from_language")
+        .order_by("-created_at", "-id")
+    )
