@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("progress.urls")),
     path("", include("gamification.urls")),
     path("", include("srs.urls")),
+    path("", include("classrooms.api_urls")),
 ]
 
 urlpatterns = [

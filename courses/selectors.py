@@ -92,3 +92,47 @@ def course_outline_get(*, course_id: int) -> list[Section]:
         .order_by("position")
         .prefetch_related(Prefetch("units", units))
     )
+
+
+# --- For the classrooms' pages ------------------------------------------------------------------
+
+
+def course_published_by_slug(*, slug: str) -> Course | None:
+    return Course.objects.published().filter(slug=slug).first()
+
+
+def courses_published_choices() -> list[tuple[str, str]]:
+    """(slug, title) of every published course, for a form's choices."""
+    return list(course_list_published().values_list("slug", "title"))
+
+
+def course_lessons_in_order(*, course_id: int) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.filter(course_id=course_id)
+        .select_related("unit__section")
+        .order_by(*LESSON_ORDER)
+    )
+
+
+def exercises_describe(*, exercise_ids) -> dict[int, dict]:
+    """Exercise id → {type, prompt, lesson, unit, options: {option id: text}} in two queries;
+    ids of exercises deleted since are absent."""
+    rows = Exercise.objects.filter(id__in=exercise_ids).values(
+        "id", "type", "prompt", "lesson__title", "lesson__unit__title"
+    )
+    described = {
+        row["id"]: {
+            "type": row["type"],
+            "prompt": row["prompt"],
+            "lesson": row["lesson__title"],
+            "unit": row["lesson__unit__title"],
+            "options": {},
+        }
+        for row in rows
+    }
+    options = ExerciseOption.objects.filter(exercise_id__in=described).values_list(
+        "exercise_id", "id", "text"
+    )
+    for exercise_id, option_id, text in options:
+        described[exercise_id]["options"][option_id] = text
+    return described

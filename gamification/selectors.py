@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
@@ -416,3 +417,61 @@ def profile_stats(*, users) -> dict[int, dict]:
         state = streak_state(streaks.get(user.pk), today=today, zone=user.zone)
         result[user.pk] = {"streak": state.current, "total_xp": totals.get(user.pk, 0)}
     return result
+
+
+# --- Classrooms: a class's XP, read in a few queries whatever its size ---------------------------
+
+
+def xp_by_user(*, user_ids, start: datetime, end: datetime | None = None) -> dict[int, int]:
+    """XP each learner earned in [start, end) (UTC instants), in one query; absent: none."""
+    events = XpEvent.objects.filter(user_id__in=user_ids, created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lt=end)
+    return dict(events.values("user_id").annotate(xp=Sum("amount")).values_list("user_id", "xp"))
+
+
+def xp_windows_by_user(
+    *, user_ids, windows: dict[int, tuple[datetime, datetime]]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """For each learner and each window key: (XP earned in [start, end), XP earned since start).
+
+    One query whatever the number of learners: a conditional sum per window, so the cost grows
+    with the windows asked (a page of assignments), never with the class.
+    """
+    if not windows or not user_ids:
+        return {}
+    earliest = min(start for start, _end in windows.values())
+    aggregates = {}
+    for key, (start, end) in windows.items():
+        in_window = Q(created_at__gte=start, created_at__lt=end)
+        aggregates[f"in_{key}"] = Coalesce(Sum("amount", filter=in_window), 0)
+        aggregates[f"since_{key}"] = Coalesce(Sum("amount", filter=Q(created_at__gte=start)), 0)
+    rows = (
+        XpEvent.objects.filter(user_id__in=user_ids, created_at__gte=earliest)
+        .values("user_id")
+        .annotate(**aggregates)
+    )
+    return {
+        row["user_id"]: {key: (row[f"in_{key}"], row[f"since_{key}"]) for key in windows}
+        for row in rows
+    }
+
+
+def xp_last_earned_at(*, user_ids) -> dict[int, datetime]:
+    return dict(
+        XpEvent.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("created_at"))
+        .values_list("user_id", "last")
+    )
+
+
+def daily_xp_totals(*, user_ids, first: date, last: date) -> dict[date, int]:
+    """The learners' XP summed per day (each learner's own local days), first to last included."""
+    rows = (
+        DailyXp.objects.filter(user_id__in=user_ids, date__gte=first, date__lte=last)
+        .values("date")
+        .annotate(xp=Sum("xp"))
+        .values_list("date", "xp")
+    )
+    return dict(rows)

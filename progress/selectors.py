@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from config.api.errors import NotFound
@@ -20,7 +21,7 @@ from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
 from gamification.selectors import hearts_get
 from progress.error_codes import ProgressErrorCode
-from progress.models import Enrollment, LessonProgress, LessonSession
+from progress.models import Enrollment, LessonProgress, LessonSession, SessionAnswer
 
 COURSE_ORDER = ("unit__section__position", "unit__position", "position")
 
@@ -293,6 +294,132 @@ def progress_export(*, user) -> dict:
             for session in sessions
         ],
     }
+
+
+# --- Classrooms: what a class's learners did in one course, in a few queries ------------------
+
+
+def lessons_first_completed(*, user_ids, lesson_ids) -> dict[tuple[int, int], datetime]:
+    """(user, lesson) → when the learner first passed the lesson, for the pairs that exist."""
+    rows = LessonProgress.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+    return {
+        (user_id, lesson_id): at
+        for user_id, lesson_id, at in rows.values_list("user_id", "lesson_id", "first_completed_at")
+    }
+
+
+def lessons_completed_counts(*, user_ids, course_id: int) -> dict[int, int]:
+    rows = (
+        LessonProgress.objects.filter(user_id__in=user_ids, lesson__course_id=course_id)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    return dict(rows)
+
+
+def sessions_last_started(*, user_ids) -> dict[int, datetime]:
+    rows = (
+        LessonSession.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(last=Max("started_at"))
+        .values_list("user_id", "last")
+    )
+    return dict(rows)
+
+
+def _course_answers(*, user_ids, course_id: int, since: datetime | None = None):
+    answers = SessionAnswer.objects.filter(
+        session__user_id__in=user_ids, session__lesson__course_id=course_id
+    )
+    if since is not None:
+        answers = answers.filter(created_at__gte=since)
+    return answers
+
+
+def first_try_accuracy(
+    *, user_ids, course_id: int, since: datetime | None = None
+) -> dict[int, tuple[int, int]]:
+    """Learner → (first tries right, first tries) on the course's exercises since `since`."""
+    rows = (
+        _course_answers(user_ids=user_ids, course_id=course_id, since=since)
+        .filter(first_try=True)
+        .values("session__user_id")
+        .annotate(total=Count("id"), right=Count("id", filter=Q(correct=True)))
+        .values_list("session__user_id", "right", "total")
+    )
+    return {user_id: (right, total) for user_id, right, total in rows}
+
+
+def unit_accuracy(*, user_id: int, course_id: int) -> list[dict]:
+    """The learner's first-try accuracy in each unit of the course, in course order."""
+    return list(
+        _course_answers(user_ids=[user_id], course_id=course_id)
+        .filter(first_try=True)
+        .values(
+            unit_id=F("session__lesson__unit_id"),
+            unit_title=F("session__lesson__unit__title"),
+            section_position=F("session__lesson__unit__section__position"),
+            unit_position=F("session__lesson__unit__position"),
+        )
+        .annotate(total=Count("id"), right=Count("id", filter=Q(correct=True)))
+        .order_by("section_position", "unit_position")
+    )
+
+
+def exercise_stats(*, user_ids, course_id: int, since: datetime | None = None) -> list[dict]:
+    """Each exercise of the course the learners answered: `exercise_id`, `attempts` (every
+    answer), `first_tries`, `first_right`, `wrong` and `learners`. Snapshot ids: an exercise
+    deleted since still has its row."""
+    return list(
+        _course_answers(user_ids=user_ids, course_id=course_id, since=since)
+        .values("exercise_id")
+        .annotate(
+            attempts=Count("id"),
+            first_tries=Count("id", filter=Q(first_try=True)),
+            first_right=Count("id", filter=Q(first_try=True, correct=True)),
+            wrong=Count("id", filter=Q(correct=False)),
+            learners=Count("session__user_id", distinct=True),
+        )
+        .order_by("exercise_id")
+    )
+
+
+def exercise_common_wrong_answers(
+    *, user_ids, course_id: int, per_exercise: int = 3, since: datetime | None = None
+) -> dict[int, list[tuple[object, int]]]:
+    """Exercise → its most frequent wrong answers as (answer JSON, count), most frequent first.
+
+    One query: a row number per exercise keeps `per_exercise` answers each, so a year of answers
+    never comes back to Python."""
+    rows = (
+        _course_answers(user_ids=user_ids, course_id=course_id, since=since)
+        .filter(correct=False)
+        .values("exercise_id", "answer")
+        .annotate(n=Count("id"), first=Min("id"))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("exercise_id")],
+                order_by=[F("n").desc(), F("first").asc()],
+            )
+        )
+        .filter(rank__lte=per_exercise)
+        .order_by("exercise_id", "rank")
+    )
+    result: dict[int, list[tuple[object, int]]] = defaultdict(list)
+    for row in rows:
+        result[row["exercise_id"]].append((row["answer"], row["n"]))
+    return dict(result)
+
+
+def lesson_progress_in_course(*, user_id: int, course_id: int):
+    """The learner's passed lessons of the course, in course order, lesson and unit loaded."""
+    return (
+        LessonProgress.objects.filter(user_id=user_id, lesson__course_id=course_id)
+        .select_related("lesson__unit__section")
+        .order_by(*(f"lesson__{field}" for field in COURSE_ORDER))
+    )
 
 
 def enrollments_list(*, user) -> QuerySet[Enrollment]:

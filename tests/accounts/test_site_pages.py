@@ -163,7 +163,8 @@ def test_a_teacher_who_signs_in_lands_on_the_teacher_page(client, password):
     assert response.redirect_chain[-1] == (TEACH, 302)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Classrooms are not built yet" in page
+    assert "Your classes" in page
+    assert "/teach/classrooms/new/" in page
     assert "/api/docs/" in page
 
 

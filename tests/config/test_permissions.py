@@ -21,6 +21,7 @@ from accounts.services import token_pair_issue
 from courses.models import Exercise
 from progress.services import lesson_session_start
 from tests.accounts.factories import UserFactory
+from tests.classrooms.factories import MembershipFactory
 from tests.courses.factories import WordFactory
 from tests.progress.factories import EnrollmentFactory, build_path, right_answer
 from tests.srs.factories import ReviewCardFactory
@@ -54,6 +55,8 @@ class World:
     exercise: Exercise
     card: int
     username: str
+    classroom: int
+    join_code: str
 
 
 def _session_answer(world: World) -> dict:
@@ -180,6 +183,32 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
     ("me-following", "GET", "/api/v1/me/following/", None, signed_in(200)),
     ("me-followers", "GET", "/api/v1/me/followers/", None, signed_in(200)),
     ("feed", "GET", "/api/v1/feed/", None, signed_in(200)),
+    # Classrooms: the learner is a member of {classroom}; joining again is a 200.
+    (
+        "classrooms-join",
+        "POST",
+        "/api/v1/classrooms/join/",
+        lambda world: {"code": world.join_code},
+        {**signed_in(201), "learner": 200},
+    ),
+    ("me-classrooms", "GET", "/api/v1/me/classrooms/", None, signed_in(200)),
+    ("me-classroom", "GET", "/api/v1/me/classrooms/{classroom}/", None, owner_only(200)),
+    (
+        "me-classroom",
+        "PATCH",
+        "/api/v1/me/classrooms/{classroom}/",
+        {"share_email": True},
+        owner_only(200),
+    ),
+    ("me-classroom", "DELETE", "/api/v1/me/classrooms/{classroom}/", None, owner_only(204)),
+    (
+        "me-classroom-leaderboard",
+        "GET",
+        "/api/v1/me/classrooms/{classroom}/leaderboard/",
+        None,
+        owner_only(200),
+    ),
+    ("me-assignments", "GET", "/api/v1/me/assignments/", None, signed_in(200)),
 ]
 
 ADMIN_EXPECTED = {
@@ -252,6 +281,7 @@ def _world(learner) -> World:
     session = lesson_session_start(user=learner, lesson=lesson)
     exercise = Exercise.objects.get(pk=session.exercises[0]["id"])
     card = ReviewCardFactory(user=learner, word=WordFactory(course=course))
+    classroom = MembershipFactory(student=learner, classroom__course=course).classroom
     return World(
         slug=course.slug,
         lesson=lesson.id,
@@ -259,6 +289,8 @@ def _world(learner) -> World:
         exercise=exercise,
         card=card.id,
         username=learner.username,
+        classroom=classroom.id,
+        join_code=classroom.join_code,
     )
 
 
@@ -281,6 +313,7 @@ def test_api_permission_matrix(actor, name, method, path, body, expected):
         session=world.session,
         card=world.card,
         username=world.username,
+        classroom=world.classroom,
     )
     data = body(world) if callable(body) else body
 
