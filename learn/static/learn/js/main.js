@@ -155,7 +155,7 @@ async function route() {
       else fn();
     },
   };
-  main.classList.remove("playing");
+  document.body.classList.remove("playing");
   try {
     await target.handler(app, view, { params: target.params, query: target.query });
   } catch (error) {
@@ -172,7 +172,7 @@ async function route() {
     );
     focusFirst(main);
   }
-  if (signed && view.alive() && !main.classList.contains("playing")) app.refreshHud();
+  if (signed && view.alive()) app.refreshHud();
 }
 
 document.getElementById("signout").addEventListener("click", () => app.signOut());

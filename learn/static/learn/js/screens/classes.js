@@ -1,6 +1,6 @@
 // Classrooms joined with a teacher's code, and their assignments.
 
-import { announce, dateText, errorView, focusFirst, formData, h } from "../dom.js";
+import { announce, errorView, focusFirst, formData, h } from "../dom.js";
 
 const STATUS = { open: "Open", done: "Done", late: "Late", missed: "Missed" };
 
@@ -50,7 +50,7 @@ export async function classes(app, view) {
                 "li",
                 {},
                 h("b", { dir: "auto" }, room.name),
-                room.teacher ? h("span", { class: "muted" }, ` · ${room.teacher.display_name || room.teacher.username || room.teacher}`) : null,
+                h("span", { class: "muted" }, room.teacher ? ` · ${room.teacher}` : "", room.course_title ? " · " : "", room.course ? h("a", { href: `#/course/${encodeURIComponent(room.course)}`, dir: "auto" }, room.course_title || room.course) : null),
                 " ",
                 h(
                   "button",
@@ -78,16 +78,25 @@ export async function classes(app, view) {
         ? h(
             "ul",
             { class: "assignments" },
-            work.map((a) =>
-              h(
+            work.map((a) => {
+              const progress = a.progress || {};
+              const room = roomRows.find((r) => r.id === a.classroom);
+              return h(
                 "li",
-                { class: `assignment ${a.status}` },
+                { class: `assignment ${a.status}`, dataset: { assignment: a.id } },
                 h("b", { dir: "auto" }, a.title),
                 h("span", { class: `badge ${a.status}` }, STATUS[a.status] || a.status),
-                h("span", { class: "muted" }, ` due ${dateText(a.due_at)}`),
-                a.progress !== undefined && a.progress !== null ? h("span", { class: "muted" }, ` · progress ${typeof a.progress === "object" ? JSON.stringify(a.progress) : a.progress}`) : null,
-              ),
-            ),
+                h("span", { class: "muted" }, ` ${a.classroom_name || ""} · due ${a.due_at}`),
+                h("progress", { max: "100", value: String(progress.percent || 0), "aria-label": `${a.title}: ${progress.percent || 0}% done` }),
+                h(
+                  "span",
+                  { class: "muted" },
+                  `${progress.lessons_done ?? 0} of ${progress.lessons_total ?? (a.lessons || []).length} lessons`,
+                  a.xp_goal ? ` · ${progress.xp ?? 0} of ${a.xp_goal} XP` : "",
+                ),
+                room && a.status === "open" ? h("a", { class: "button", href: `#/course/${encodeURIComponent(room.course)}` }, "Go to the lessons") : null,
+              );
+            }),
           )
         : h("p", { class: "muted" }, "No assignments."),
     ),

@@ -199,7 +199,7 @@ export async function session(app, view, { params }) {
     return;
   }
   rememberSession(app, { id: data.id, lesson: data.lesson });
-  view.root.classList.add("playing");
+  document.body.classList.add("playing");
   const hearts = h("span", { class: "hearts", "data-testid": "hearts" }, data.practice ? "Practice" : [icon("heart", "Hearts"), h("b", {}, String(data.hearts))]);
   const exercises = data.exercises.map((exercise) => ({ ...exercise }));
   runPlayer(view.root, {
@@ -234,7 +234,7 @@ export async function session(app, view, { params }) {
 
 function outOfHearts(app, view) {
   forgetSession(app);
-  view.root.classList.remove("playing");
+  document.body.classList.remove("playing");
   view.mount(
     h(
       "section",
@@ -253,7 +253,7 @@ const REWARD_ICON = { achievement: "trophy", quest: "target", gems: "gem" };
 async function complete(app, view, id) {
   const result = await app.api.post(`sessions/${encodeURIComponent(id)}/complete/`);
   forgetSession(app);
-  view.root.classList.remove("playing");
+  document.body.classList.remove("playing");
   const next = result.next_lesson;
   const cont = h("a", { class: "button primary", href: `#${backToPath(app)}` }, "Continue");
   view.mount(

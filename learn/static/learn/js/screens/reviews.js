@@ -17,7 +17,7 @@ export async function reviewScreen(app, view) {
 }
 
 function play(app, view, due) {
-  view.root.classList.add("playing");
+  document.body.classList.add("playing");
   let right = 0;
   let xp = 0;
   const rewards = [];
@@ -37,7 +37,7 @@ function play(app, view, due) {
       return verdict;
     },
     finish: () => {
-      view.root.classList.remove("playing");
+      document.body.classList.remove("playing");
       const again = h("a", { class: "button primary", href: "#/reviews" }, "Done");
       view.mount(
         h(
