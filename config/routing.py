@@ -2,10 +2,12 @@
 
 from channels.generic.websocket import WebsocketConsumer
 
+from gamification.routing import websocket_urlpatterns as gamification_routes
+
 # The WebSocket counterpart of a 404: a close code a client can act on.
 CLOSE_NOT_FOUND = 4404
 
-websocket_urlpatterns: list = []
+websocket_urlpatterns: list = [*gamification_routes]
 
 
 class NoRouteConsumer(WebsocketConsumer):

@@ -395,6 +395,8 @@ LOGGING = {
         # --- End of quiet log.
         redis_settings.CACHE_LOGGER: {"filters": ["cache_outage"]},
         "config.realtime": {"filters": ["once_a_minute"]},
+        "gamification.leagues.ranking": {"filters": ["once_a_minute"]},
+        "gamification.leagues.membership": {"filters": ["once_a_minute"]},
         "config.background": {"filters": ["once_a_minute"]},
     },
 }

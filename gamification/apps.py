@@ -22,3 +22,15 @@ class GamificationConfig(AppConfig):
         profile_provider_register("gamification.achievements", profile_achievements)
         achievement_unlocked_hook_register("social.feed", feed_achievement_unlocked)
         follow_listener_register("gamification.followers", followers_count_update)
+
+        from config.jobs import job_register
+        from gamification.leagues.selectors import profile_league
+        from gamification.leagues.services import league_week_close
+
+        profile_provider_register("gamification.league", profile_league)
+        job_register(
+            "league_week_close",
+            league_week_close,
+            description="hourly: closes the league weeks that ended (Monday 00:00 UTC) and are "
+            "not closed yet; refreshes this week's Redis ranking",
+        )

@@ -503,3 +503,14 @@ class DailyQuest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.date} #{self.slot}: {self.slug}"
+
+
+# --- Leagues (the models live in gamification/leagues/models.py) --------------------------------
+
+from gamification.leagues.models import (  # noqa: E402, F401
+    LeagueCohort,
+    LeagueMember,
+    LeagueRule,
+    LearnerLeague,
+    WeeklyXp,
+)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.timeutils import iso, local_day
+from gamification.leagues.selectors import leagues_export
 from gamification.models import (
     DailyQuest,
     DailyXp,
@@ -399,6 +400,7 @@ def gamification_export(*, user) -> dict:
             }
             for row in DailyQuest.objects.filter(user=user).order_by("date", "slot")
         ],
+        **leagues_export(user=user),
     }
 
 

@@ -18,6 +18,7 @@ from django.db.models import F, Sum
 from config.api.errors import Conflict, Forbidden, NotFound
 from config.timeutils import aware, local_day
 from gamification.error_codes import GamificationErrorCode
+from gamification.leagues.membership import league_xp_record
 from gamification.models import (
     SOURCE_ID_MAX_LENGTH,
     DailyXp,
@@ -175,8 +176,9 @@ def xp_award(
             raise
         _add_to_counters(DailyXp, filters={"user": user, "date": day}, xp=amount)
         _add_to_counters(LearnerStats, filters={"user": user}, total_xp=amount)
-        # The weekly league standing (a later issue) belongs here, on commit, so a rolled-back
-        # award never reaches a leaderboard.
+        # In the award's transaction, so a rolled-back award never reaches a standing; the
+        # live leaderboard and the Redis ranking hear of it only after the commit.
+        league_xp_record(user=user, amount=amount, at=at)
     return event
 
 
@@ -312,7 +314,7 @@ def followers_record(*, user, count: int) -> None:
 
 
 def league_finish_record(*, user) -> None:
-    """Counts a week finished in a league's promotion places (the leagues job calls it once per
+    """Counts a league week finished in the top three places (the week close calls it once per
     learner and week; it guards against repeats)."""
     _add_to_counters(LearnerStats, filters={"user": user}, league_finishes=1)
 

@@ -11,6 +11,11 @@ from gamification.api import (
     WalletApi,
     WalletTransactionListApi,
 )
+from gamification.leagues.api import (
+    LeaderboardApi,
+    LeaderboardHistoryApi,
+    LeaderboardPercentileApi,
+)
 
 urlpatterns = [
     path("me/stats/", StatsApi.as_view(), name="me-stats"),
@@ -26,4 +31,11 @@ urlpatterns = [
     path("shop/<slug:slug>/buy/", ShopItemBuyApi.as_view(), name="shop-buy"),
     path("me/inventory/", InventoryListApi.as_view(), name="me-inventory"),
     path("me/inventory/<slug:slug>/use/", InventoryItemUseApi.as_view(), name="me-inventory-use"),
+    path("leaderboard/", LeaderboardApi.as_view(), name="leaderboard"),
+    path("leaderboard/history/", LeaderboardHistoryApi.as_view(), name="leaderboard-history"),
+    path(
+        "leaderboard/percentile/",
+        LeaderboardPercentileApi.as_view(),
+        name="leaderboard-percentile",
+    ),
 ]

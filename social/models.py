@@ -66,6 +66,7 @@ class FeedEventKind(models.TextChoices):
     STREAK_MILESTONE = "streak_milestone", _("Streak milestone")
     ACHIEVEMENT_UNLOCKED = "achievement_unlocked", _("Achievement unlocked")
     COURSE_STARTED = "course_started", _("Course started")
+    LEAGUE_PROMOTED = "league_promoted", _("Promoted to a league")
 
 
 class FeedEvent(models.Model):

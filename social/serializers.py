@@ -23,7 +23,8 @@ class FeedEventOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     actor = FeedActorSerializer()
     kind = serializers.CharField(
-        help_text="lesson_completed, streak_milestone, achievement_unlocked or course_started"
+        help_text="lesson_completed, streak_milestone, achievement_unlocked, course_started or "
+        "league_promoted (data: league, from, rank, week_start)"
     )
     data = serializers.JSONField()
     created_at = serializers.DateTimeField()

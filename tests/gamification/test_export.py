@@ -9,8 +9,11 @@ from gamification.models import (
     GemTransaction,
     GemWallet,
     Hearts,
+    LeagueMember,
+    LearnerLeague,
     LearnerStats,
     Streak,
+    WeeklyXp,
     XpEvent,
 )
 from gamification.selectors import gamification_export
@@ -80,6 +83,19 @@ def test_the_export_holds_every_gamification_row_of_the_learner(active_user):
         (30, "goal"),
         (-10, "shop"),
     ]
+    assert exported["league"] == "bronze"
+    assert exported["league_weeks"] == [
+        {
+            "week_start": "2025-03-10",
+            "league": "bronze",
+            "xp": 10,
+            "reached_at": "2025-03-10T12:00:00+00:00",
+            "joined_at": "2025-03-10T12:00:00+00:00",
+            "rank": None,
+            "result": None,
+        }
+    ]
+    assert exported["weekly_xp"] == [{"week_start": "2025-03-10", "xp": 10}]
     json.dumps(exported)
 
 
@@ -101,20 +117,24 @@ def test_the_export_leaves_out_other_learners(active_user):
         "inventory": [],
         "purchases": [],
         "streak_freeze_uses": [],
+        "league": None,
+        "league_weeks": [],
+        "weekly_xp": [],
     }
 
 
 def test_deleting_the_account_deletes_every_gamification_row(active_user):
     active_user.delete()
 
-    for model in (XpEvent, DailyXp, LearnerStats, Streak, Hearts, GemWallet, GemTransaction):
+    models = (XpEvent, DailyXp, LearnerStats, Streak, Hearts, GemWallet, GemTransaction)
+    for model in (*models, LeagueMember, LearnerLeague, WeeklyXp):
         assert not model.objects.exists(), model.__name__
 
 
 def test_the_export_costs_the_same_queries_with_a_long_history(
     active_user, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(15) as small:
         gamification_export(user=active_user)
     for index in range(50):
         xp_award(user=active_user, amount=1, source="review", source_id=index, at=NOW)

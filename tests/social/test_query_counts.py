@@ -12,8 +12,9 @@ SIZES = [1, 50]
 # Measured: the feed reads the followed ids, then the page; a profile list reads the count and
 # the page, plus one query per profile provider (gamification: streaks and totals).
 FEED_QUERIES = 2
-# Each page of profiles asks every profile provider once: gamification's stats and achievements.
-PROFILE_LIST_QUERIES = 5
+# Each page of profiles asks every profile provider once: gamification's stats, achievements
+# and league.
+PROFILE_LIST_QUERIES = 6
 PROFILE_QUERIES = 7
 
 

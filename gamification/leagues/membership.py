@@ -1,0 +1,189 @@
+"""A learner's weekly standing, raised by every XP award inside `xp_award`'s transaction.
+
+The first XP of a week puts the learner in a cohort of their league: the first one of that
+league and week with room, taken under its row lock (`SELECT ... FOR UPDATE` re-checks
+`size < COHORT_SIZE_MAX` after waiting, so a cohort filled meanwhile is passed over), or a new one
+numbered after the last (unique per league and week, so learners opening one at once open one).
+The unique (user, week_start) of `LeagueMember` keeps a learner in one cohort a week even when
+two of their awards race. Nothing leaves the process before the commit: the live leaderboard and
+the Redis ranking hear of an award only once it is committed.
+"""
+
+import logging
+from datetime import UTC, date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from config.realtime import group_send
+from gamification.leagues.models import (
+    COHORT_SIZE_MAX,
+    LeagueCohort,
+    LeagueMember,
+    LearnerLeague,
+    WeeklyXp,
+    week_start_of,
+)
+from gamification.leagues.ranking import ranking_available, ranking_record
+
+logger = logging.getLogger(__name__)
+
+# Joining retries when another learner took the last place or opened the next cohort first.
+JOIN_ATTEMPTS = 50
+
+
+def user_group(user_id: int) -> str:
+    """The channel group of one learner's live leaderboards (to hear that they joined a cohort)."""
+    return f"league-user-{user_id}"
+
+
+def cohort_group(cohort_id: int) -> str:
+    return f"league-cohort-{cohort_id}"
+
+
+def week_of(at: datetime) -> date:
+    return week_start_of(at.astimezone(UTC).date())
+
+
+def _weekly_total_raise(*, user, week_start: date, amount: int) -> bool:
+    """Adds to the learner's XP of the week; True when this is their first XP of the week.
+
+    The row (its lock once it exists, its unique key before) orders every award of the learner
+    in the week, so what follows in the award runs for one of them at a time."""
+    if WeeklyXp.objects.filter(user=user, week_start=week_start).update(xp=F("xp") + amount):
+        return False
+    try:
+        with transaction.atomic():
+            WeeklyXp.objects.create(user=user, week_start=week_start, xp=amount)
+    except IntegrityError:
+        # Another award of the learner inserted it first (and has committed: the unique key
+        # waited for it).
+        WeeklyXp.objects.filter(user=user, week_start=week_start).update(xp=F("xp") + amount)
+        return False
+    return True
+
+
+def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
+    """A place in a cohort of `league` and the week, taken (its size raised) under its lock."""
+    for _attempt in range(JOIN_ATTEMPTS):
+        cohort = (
+            LeagueCohort.objects.select_for_update()
+            .filter(
+                league=league,
+                week_start=week_start,
+                closed_at__isnull=True,
+                size__lt=COHORT_SIZE_MAX,
+            )
+            .order_by("number")
+            .first()
+        )
+        if cohort is not None:
+            # Under the row's lock; the condition is belt and braces.
+            if LeagueCohort.objects.filter(pk=cohort.pk, size__lt=COHORT_SIZE_MAX).update(
+                size=F("size") + 1
+            ):
+                return cohort
+            continue
+        last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
+            last=Max("number")
+        )["last"]
+        try:
+            with transaction.atomic():
+                return LeagueCohort.objects.create(
+                    league=league, week_start=week_start, number=(last or 0) + 1, size=1
+                )
+        except IntegrityError:
+            continue  # another learner opened that cohort: try to join it
+    raise RuntimeError(f"No place found in a {league} cohort after {JOIN_ATTEMPTS} attempts.")
+
+
+def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember | None:
+    """Puts the learner in a cohort; None when the week is already being closed (a late award
+    joins nothing). Awards of one learner run one at a time here (see `_weekly_total_raise`), so
+    the member's unique key is a safety net that never fires."""
+    if (
+        week_start < week_of(timezone.now())
+        and LeagueCohort.objects.filter(week_start=week_start, closed_at__isnull=False).exists()
+    ):
+        return None
+    league = LearnerLeague.objects.filter(user=user).values_list("league", flat=True).first()
+    if league is None:
+        LearnerLeague.objects.bulk_create([LearnerLeague(user=user)], ignore_conflicts=True)
+        league = LearnerLeague._meta.get_field("league").default
+    cohort = _cohort_with_room(league=league, week_start=week_start)
+    return LeagueMember.objects.create(
+        cohort=cohort,
+        user=user,
+        week_start=week_start,
+        league=cohort.league,
+        xp=amount,
+        reached_at=at,
+        joined_at=at,
+    )
+
+
+def _standing_raise(*, user, week_start: date, amount: int, at: datetime) -> int:
+    return LeagueMember.objects.filter(
+        user=user, week_start=week_start, cohort__closed_at__isnull=True
+    ).update(xp=F("xp") + amount, reached_at=at)
+
+
+def league_xp_record(*, user, amount: int, at: datetime) -> None:
+    """What an award of `amount` XP at `at` does to the week's standings (called by `xp_award`
+    inside its transaction, once per new ledger row). Two queries for a learner already in a
+    cohort; a few more for the first XP of the week."""
+    week_start = week_of(at)
+    first = _weekly_total_raise(user=user, week_start=week_start, amount=amount)
+    joined = raised = False
+    if not user.leaderboard_opt_out:
+        raised = not first and _standing_raise(
+            user=user, week_start=week_start, amount=amount, at=at
+        )
+        # Not raised after an earlier XP of the week: the learner was opted out then, or the
+        # week is closed (then `exists` is true and nothing joins).
+        if not raised and (
+            first or not LeagueMember.objects.filter(user=user, week_start=week_start).exists()
+        ):
+            joined = _join(user=user, week_start=week_start, amount=amount, at=at) is not None
+    transaction.on_commit(
+        lambda: _after_commit(
+            user_id=user.pk, week_start=week_start, pushed=joined or raised, joined=joined
+        )
+    )
+
+
+def _after_commit(*, user_id: int, week_start: date, pushed: bool, joined: bool) -> None:
+    if ranking_available():
+        # The committed total, whatever awards committed since: `ZADD GT` keeps the highest.
+        week_xp = (
+            WeeklyXp.objects.filter(user_id=user_id, week_start=week_start)
+            .values_list("xp", flat=True)
+            .first()
+        )
+        if week_xp:
+            ranking_record(user_id=user_id, week_start=week_start, xp=week_xp)
+    if pushed:
+        standings_push(user_id=user_id, week_start=week_start, joined=joined)
+
+
+def standings_push(*, user_id: int, week_start: date, joined: bool = False) -> None:
+    """Sends the standings of the learner's cohort to its live leaderboards (and, when the learner
+    just joined, to their own sockets, which then follow the cohort). Never raises: a live push
+    is a nicety over what the database holds."""
+    from gamification.leagues.selectors import cohort_standings, leaderboard_json, league_cohort_of
+
+    try:
+        cohort = league_cohort_of(user=user_id, week_start=week_start)
+        if cohort is None:
+            return
+        body = leaderboard_json(cohort_standings(cohort=cohort))
+    except Exception:
+        logger.warning(
+            "Live leaderboard not pushed: its standings could not be read.", exc_info=True
+        )
+        return
+    message = {"type": "standings.push", "cohort": cohort.pk, "standings": body}
+    group_send(group=cohort_group(cohort.pk), message=message)
+    if joined:
+        group_send(group=user_group(user_id), message=message)
