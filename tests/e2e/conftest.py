@@ -42,6 +42,9 @@ def asgi_live_server(transactional_db, settings):
         host="127.0.0.1",
         port=port,
         lifespan="off",
+        # The sans-I/O implementation: the default one is built on websockets' deprecated API,
+        # which warns at every start.
+        ws="websockets-sansio",
         log_level="warning",
         # Off: the project's LOGGING already writes one access line per request.
         access_log=False,

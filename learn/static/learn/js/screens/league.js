@@ -3,6 +3,8 @@
 import { announce, focusFirst, h } from "../dom.js";
 import { liveSocket } from "../live.js";
 
+const RESULT = { promoted: "promoted", stayed: "stayed", demoted: "demoted" };
+
 function title(name) {
   return name ? name.charAt(0).toUpperCase() + name.slice(1) : "";
 }
@@ -14,7 +16,7 @@ function table(board, me) {
   return h(
     "table",
     { class: "league-table" },
-    h("caption", {}, `${title(board.league)} league · week of ${board.week_start}`),
+    h("caption", {}, `${title(board.league)} league · week of ${new Date(board.week_start).toLocaleDateString(undefined, { timeZone: "UTC" })}`),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Learner"), h("th", { scope: "col", class: "num" }, "XP"))),
     h(
       "tbody",
@@ -34,7 +36,8 @@ function table(board, me) {
 }
 
 export async function league(app, view) {
-  const [me, board] = await Promise.all([app.api.get("me/"), app.api.get("leaderboard/")]);
+  const [me, board, history] = await Promise.all([app.api.get("me/"), app.api.get("leaderboard/"), app.api.get("leaderboard/history/")]);
+  const past = Array.isArray(history) ? history : history.results || [];
   const holder = h("div", { class: "league-holder", "data-testid": "league" }, table(board, me.id));
   const state = h("span", { class: "live-state", "data-testid": "live-state" }, "connecting");
   view.mount(
@@ -42,6 +45,18 @@ export async function league(app, view) {
     h("p", { class: "muted" }, "Updates live while this page is open: ", state),
     holder,
     board.promote_up_to ? h("p", { class: "muted legend" }, h("span", { class: "swatch promote" }), " promotion zone ", h("span", { class: "swatch demote" }), " demotion zone") : null,
+    past.length
+      ? h(
+          "section",
+          { class: "card" },
+          h("h2", {}, "Past weeks"),
+          h(
+            "ul",
+            { class: "history" },
+            past.map((week) => h("li", {}, `${week.week_start}: ${title(week.league)}, rank ${week.rank}, ${RESULT[week.result] || week.result}`)),
+          ),
+        )
+      : null,
   );
   focusFirst(view.root);
   const socket = liveSocket({
