@@ -243,6 +243,10 @@ export function exerciseWidget(exercise, { onReady, onSubmit }) {
     focus() {
       const target = typeof focusTarget === "function" ? focusTarget() : focusTarget;
       if (target) target.focus();
+      // Listening exercises play once by themselves (the learner pressed a key or a button to
+      // get here, so the browser allows it); the controls replay.
+      const audio = this.element.querySelector(".exercise-audio");
+      if (audio && exercise.type === "listen_type") audio.play().catch(() => {});
     },
     disable() {
       for (const el of this.element.querySelectorAll("button, textarea")) el.disabled = true;

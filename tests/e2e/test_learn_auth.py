@@ -1,0 +1,66 @@
+"""Signing in to the web client with the TOTP step, a reload that keeps the learner signed in
+(the refresh token, rotated), signing out, and asking for a password reset."""
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.core import mail
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+STORED_REFRESH = "() => window.sessionStorage.getItem('lingua.refresh')"
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_a_learner_with_totp_signs_in_in_two_steps_stays_in_on_reload_and_signs_out(
+    asgi_live_server, page, password
+):
+    user = UserFactory(password=password, display_name="Ana")
+    TOTP.activate(user, SECRET)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(f"{asgi_live_server.url}/learn/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Two-step sign-in").wait_for()
+    page.get_by_label("Code").fill("000000" if totp_code(SECRET) != "000000" else "111111")
+    page.keyboard.press("Enter")
+    page.get_by_role("alert").wait_for()
+    page.get_by_label("Code").fill(totp_code(SECRET))
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your courses").wait_for()
+
+    # The access token was in memory only: the reload refreshes it with the stored refresh token.
+    stored = page.evaluate(STORED_REFRESH)
+    assert stored
+    page.reload()
+    page.get_by_role("heading", name="Your courses").wait_for()
+    rotated = page.evaluate(STORED_REFRESH)
+    assert rotated and rotated != stored
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    assert page.evaluate(STORED_REFRESH) is None
+    # Back and reload: still signed out.
+    page.goto(f"{asgi_live_server.url}/learn/#/")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    assert errors == []
+
+
+def test_a_learner_asks_for_a_password_reset(asgi_live_server, page):
+    user = UserFactory()
+    page.goto(f"{asgi_live_server.url}/learn/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill(user.email)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Check your email").wait_for()
+    assert [message.to for message in mail.outbox] == [[user.email]]
