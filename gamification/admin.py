@@ -273,3 +273,6 @@ class PurchaseAdmin(ReadOnlyAdmin):
 @admin.register(StreakFreezeUse)
 class StreakFreezeUseAdmin(ReadOnlyAdmin):
     list_display = ["day", "user", "created_at"]
+
+
+from gamification.leagues import admin as leagues_admin  # noqa: E402, F401  (registers them)

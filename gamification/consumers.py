@@ -28,6 +28,10 @@ from gamification.leagues.selectors import leaderboard_get, leaderboard_json, le
 CLOSE_WEEK_OVER = 4410
 
 
+def _seconds_until(moment: datetime) -> float:
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
 @database_sync_to_async
 def _leaderboard(user) -> tuple[dict, datetime, int | None]:
     body = leaderboard_get(user=user)
@@ -48,9 +52,9 @@ class LeaderboardConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self._follow(cohort_group(cohort_id))
         await self.send_json({"type": "standings", **body})
-        seconds = (week_end - datetime.now(UTC)).total_seconds()
         self.week_over = asyncio.get_running_loop().call_later(
-            max(0.0, seconds), lambda: asyncio.ensure_future(self.close(code=CLOSE_WEEK_OVER))
+            _seconds_until(week_end),
+            lambda: asyncio.ensure_future(self.close(code=CLOSE_WEEK_OVER)),
         )
 
     async def _follow(self, group: str) -> None:

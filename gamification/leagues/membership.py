@@ -13,7 +13,7 @@ import logging
 from datetime import UTC, date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from config.realtime import group_send
@@ -23,6 +23,8 @@ from gamification.leagues.models import (
     LeagueMember,
     LearnerLeague,
     WeeklyXp,
+    league_moved,
+    week_result,
     week_start_of,
 )
 from gamification.leagues.ranking import ranking_available, ranking_record
@@ -67,6 +69,13 @@ def _weekly_total_raise(*, user, week_start: date, amount: int) -> bool:
 def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
     """A place in a cohort of `league` and the week, taken (its size raised) under its lock."""
     for _attempt in range(JOIN_ATTEMPTS):
+        # Read before looking for room: a cohort numbered after `last` and committed by the time
+        # of the search is then seen by it (unless full), so opening `last + 1` succeeds only
+        # when no later cohort exists, and fails on the unique key (then retries) when another
+        # learner is opening it.
+        last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
+            last=Max("number")
+        )["last"]
         cohort = (
             LeagueCohort.objects.select_for_update()
             .filter(
@@ -85,9 +94,6 @@ def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
             ):
                 return cohort
             continue
-        last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
-            last=Max("number")
-        )["last"]
         try:
             with transaction.atomic():
                 return LeagueCohort.objects.create(
@@ -111,6 +117,7 @@ def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember 
     if league is None:
         LearnerLeague.objects.bulk_create([LearnerLeague(user=user)], ignore_conflicts=True)
         league = LearnerLeague._meta.get_field("league").default
+    league = league_moved(league, _pending_moves(user=user, week_start=week_start))
     cohort = _cohort_with_room(league=league, week_start=week_start)
     return LeagueMember.objects.create(
         cohort=cohort,
@@ -121,6 +128,32 @@ def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember 
         reached_at=at,
         joined_at=at,
     )
+
+
+def _pending_moves(*, user, week_start: date) -> int:
+    """The league moves the learner's earlier weeks will make once closed (weeks end at Monday
+    00:00 and the close runs minutes later): a learner starting the new week in that gap joins
+    the league they are about to reach. The close moves learners relative to their league then,
+    so the two agree. One query when nothing is pending (the common case)."""
+    from gamification.leagues.selectors import league_rule_get
+
+    moves = 0
+    pending = LeagueMember.objects.filter(
+        user=user, week_start__lt=week_start, cohort__closed_at__isnull=True
+    ).select_related("cohort")
+    for member in pending:
+        ahead = (
+            LeagueMember.objects.filter(cohort=member.cohort)
+            .filter(
+                Q(xp__gt=member.xp)
+                | Q(xp=member.xp, reached_at__lt=member.reached_at)
+                | Q(xp=member.xp, reached_at=member.reached_at, id__lt=member.id)
+            )
+            .count()
+        )
+        up, down = league_rule_get(member.cohort.league).zones(member.cohort.size)
+        moves += week_result(ahead + 1, up=up, down=down)[1]
+    return moves
 
 
 def _standing_raise(*, user, week_start: date, amount: int, at: datetime) -> int:

@@ -52,10 +52,20 @@ class WeekResult(models.TextChoices):
     DEMOTED = "demoted", _("Demoted")
 
 
+def week_result(rank: int, *, up: int | None, down: int | None) -> tuple[str, int]:
+    """The result of `rank` in a cohort whose zones are `up` and `down` (see `LeagueRule.zones`),
+    with the league move it makes: 1 up, -1 down, 0."""
+    if up is not None and rank <= up:
+        return WeekResult.PROMOTED, 1
+    if down is not None and rank >= down:
+        return WeekResult.DEMOTED, -1
+    return WeekResult.STAYED, 0
+
+
 class LeagueRule(models.Model):
     """How a league's cohorts end: how many of the top ranks go up and of the bottom ranks go
-    down, and the gems of the first three places. Counts are for a full cohort; a smaller one
-    keeps the same promotion count and loses demotion places first (see `zones`)."""
+    down, and the gems of the first three places. Counts are for a full cohort; in a smaller
+    one the demotion places shrink in proportion (see `zones`)."""
 
     league = models.CharField(max_length=16, choices=League.choices, primary_key=True)
     promote_count = models.PositiveSmallIntegerField(
@@ -84,10 +94,13 @@ class LeagueRule(models.Model):
 
     def zones(self, size: int) -> tuple[int | None, int | None]:
         """(promote_up_to, demote_from) as ranks for a cohort of `size`; None where nobody goes
-        up (or down). Promotion wins where the two would meet, so a rank is in one zone at most;
-        none up from the last league, none down from the first, whatever the row says."""
+        up (or down). The promotion places stay (being top of a small cohort is still winning
+        it); the demotion places shrink with the cohort, in proportion to a full one, so a lone
+        learner or a handful is not sent down for being few. Promotion wins where the two would
+        meet; none up from the last league, none down from the first, whatever the row says."""
         up = 0 if self.league == LEAGUES[-1] else min(self.promote_count, size)
-        down = 0 if self.league == LEAGUES[0] else min(self.demote_count, size - up)
+        down = 0 if self.league == LEAGUES[0] else self.demote_count * size // COHORT_SIZE_MAX
+        down = min(down, size - up)
         return (up or None, size - down + 1 if down else None)
 
     def podium_gems(self, rank: int) -> int:

@@ -16,6 +16,7 @@ from gamification.leagues.models import (
     LearnerLeague,
     WeekResult,
     league_moved,
+    week_result,
 )
 from gamification.leagues.ranking import ranking_rebuild
 from gamification.leagues.selectors import league_rule_get, week_bounds
@@ -29,14 +30,6 @@ __all__ = ["league_week_close", "league_xp_record"]
 # What the podium's gems are paid as (with the week as the source id: paid once a week).
 PODIUM_SOURCE = "league_week"
 PODIUM_PLACES = 3
-
-
-def _result(rank: int, *, up: int | None, down: int | None) -> tuple[str, int]:
-    if up is not None and rank <= up:
-        return WeekResult.PROMOTED, 1
-    if down is not None and rank >= down:
-        return WeekResult.DEMOTED, -1
-    return WeekResult.STAYED, 0
 
 
 def _cohort_close(*, cohort_id: int, at: datetime) -> dict[str, int] | None:
@@ -66,7 +59,7 @@ def _cohort_close(*, cohort_id: int, at: datetime) -> dict[str, int] | None:
         moved, promoted = [], []
         for rank, member in enumerate(members, start=1):
             member.rank = rank
-            member.result, step = _result(rank, up=up, down=down)
+            member.result, step = week_result(rank, up=up, down=down)
             row = leagues.get(member.user_id)
             if row is None:  # removed by hand since the learner joined
                 row = LearnerLeague.objects.create(user_id=member.user_id, league=cohort.league)

@@ -209,6 +209,10 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
         owner_only(200),
     ),
     ("me-assignments", "GET", "/api/v1/me/assignments/", None, signed_in(200)),
+    # Leagues: each caller's own week, history and percentile.
+    ("leaderboard", "GET", "/api/v1/leaderboard/", None, signed_in(200)),
+    ("leaderboard-history", "GET", "/api/v1/leaderboard/history/", None, signed_in(200)),
+    ("leaderboard-percentile", "GET", "/api/v1/leaderboard/percentile/", None, signed_in(200)),
 ]
 
 ADMIN_EXPECTED = {
