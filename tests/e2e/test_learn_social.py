@@ -58,7 +58,7 @@ def test_a_learner_follows_someone_joins_a_class_and_sees_its_assignment(
     page.get_by_role("link", name="Classes").click()
     page.get_by_label("Code from your teacher").fill("abc234")
     page.keyboard.press("Enter")
-    page.get_by_text("Spanish 1B").wait_for()
+    page.locator(".rooms").get_by_text("Spanish 1B").wait_for()
     assignment = page.locator(".assignment")
     assert "First words" in assignment.inner_text()
     assert "0 of 1 lessons" in assignment.inner_text()
