@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core import mail
 
+from accounts.mfa import totp_is_enabled
 from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -64,3 +65,28 @@ def test_a_learner_asks_for_a_password_reset(asgi_live_server, page):
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Check your email").wait_for()
     assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_a_learner_sets_a_daily_goal_and_turns_two_step_sign_in_on(
+    asgi_live_server, page, password
+):
+    user = UserFactory(password=password, display_name="Ana")
+    page.goto(f"{asgi_live_server.url}/learn/#/account")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Account").wait_for()
+
+    page.get_by_label("Daily goal").select_option("30")
+    page.get_by_role("button", name="Save").click()
+    page.locator("#main").get_by_text("Saved.", exact=True).wait_for()
+    user.refresh_from_db()
+    assert user.daily_goal_xp == 30
+
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    secret = page.locator(".secret").inner_text()
+    page.get_by_label("The 6-digit code your app shows").fill(totp_code(secret))
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Two-step sign-in is on").wait_for()
+    assert page.locator(".codes li").count() == 10
+    assert totp_is_enabled(user=user)

@@ -12,6 +12,7 @@ import * as me from "./screens/me.js";
 import * as social from "./screens/social.js";
 import * as league from "./screens/league.js";
 import * as classes from "./screens/classes.js";
+import * as account from "./screens/account.js";
 
 const PUBLIC = new Set(["/signin", "/signup", "/reset", "/reset/confirm"]);
 
@@ -106,6 +107,7 @@ const router = createRouter(
     "/user/:username": social.profile,
     "/league": league.league,
     "/classes": classes.classes,
+    "/account": account.account,
   },
   { notFound: notFound },
 );

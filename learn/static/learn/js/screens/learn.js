@@ -202,6 +202,9 @@ export async function session(app, view, { params }) {
   document.body.classList.add("playing");
   const hearts = h("span", { class: "hearts", "data-testid": "hearts" }, data.practice ? "Practice" : [icon("heart", "Hearts"), h("b", {}, String(data.hearts))]);
   const exercises = data.exercises.map((exercise) => ({ ...exercise }));
+  // The same answer sent again after a failure (a dropped connection) keeps its client_id, so
+  // the server counts it once: a mistake must not cost two hearts because the network hiccuped.
+  const pendingIds = new Map();
   runPlayer(view.root, {
     items: exercises,
     header: hearts,
@@ -209,7 +212,10 @@ export async function session(app, view, { params }) {
     submit: async (item, answer) => {
       let verdict;
       try {
-        verdict = await app.api.post(`sessions/${encodeURIComponent(id)}/answers/`, { exercise: item.id, answer, client_id: newClientId() });
+        const key = `${item.id}:${JSON.stringify(answer)}`;
+        if (!pendingIds.has(key)) pendingIds.set(key, newClientId());
+        verdict = await app.api.post(`sessions/${encodeURIComponent(id)}/answers/`, { exercise: item.id, answer, client_id: pendingIds.get(key) });
+        pendingIds.delete(key);
       } catch (error) {
         // Answered right before a reload whose answer never reached the screen: done already.
         if (error.code === "already_answered") {
