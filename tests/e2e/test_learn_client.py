@@ -8,6 +8,7 @@ at phone and desktop widths go to docs/screenshots/ (linked from the README).
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.courses.factories import build_course
 
@@ -186,3 +187,30 @@ def test_a_new_learner_signs_up_learns_a_lesson_with_a_mistake_fixed_and_reviews
     assert page.get_by_test_id("stat-streak").inner_text() == "1"
     shoot(page, "stats")
     assert errors == []
+
+
+def test_a_learner_out_of_hearts_is_offered_practice_which_gives_a_heart_back(
+    asgi_live_server, page, settings
+):
+    settings.HEARTS_MAX = 1
+    build_course(lessons=2, exercises_per_lesson=2, slug="spanish", title="Spanish")
+    page.set_viewport_size(PHONE)
+    sign_up(page, asgi_live_server.url, "ana@example.com", "Ana")
+    page.get_by_role("button", name="Start Spanish").click()
+    page.locator('.lesson[data-status="available"] a').click()
+    page.locator(".answer-text").fill("Goodbye")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Finish").press("Enter")
+    page.get_by_role("heading", name="You ran out of hearts").wait_for()
+    assert "next heart comes back" in page.locator("main").inner_text()
+    shoot(page, "out-of-hearts")
+
+    page.get_by_role("link", name="Practise").click()
+    page.locator(".exercise").wait_for()
+    assert page.get_by_test_id("hearts").inner_text() == "Practice"
+    for _ in range(2):
+        page.locator(".exercise:not([data-done])").wait_for()
+        answer_right(page)
+        page.get_by_role("button", name="Continue").press("Enter")
+    page.get_by_test_id("lesson-complete").wait_for()
+    expect(page.get_by_test_id("hud-hearts")).to_have_text("1")

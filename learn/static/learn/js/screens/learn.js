@@ -1,7 +1,7 @@
 // Courses, the path, and lessons: the catalogue, enrolment, sections -> units -> lessons, the
 // lesson player, the completion screen, and resuming a session after a reload.
 
-import { announce, focusFirst, h } from "../dom.js";
+import { announce, dateText, focusFirst, h } from "../dom.js";
 import { newClientId } from "../answers.js";
 import { runPlayer } from "../player.js";
 import { icon } from "../icons.js";
@@ -154,12 +154,14 @@ async function startAndGo(app, view, starter) {
     location.replace(`#/session/${session.id}`);
   } catch (error) {
     if (error.code === "no_hearts") {
+      const when = await nextHeart(app);
       view.mount(
         h(
           "section",
           { class: "card" },
           h("h1", {}, "Out of hearts"),
           h("p", {}, error.message),
+          when,
           h("p", {}, h("a", { class: "button primary", href: "#/practice" }, "Practise to earn a heart"), " ", h("a", { class: "button", href: "#/shop" }, "Refill in the shop")),
         ),
       );
@@ -238,15 +240,26 @@ export async function session(app, view, { params }) {
   });
 }
 
-function outOfHearts(app, view) {
+async function nextHeart(app) {
+  try {
+    const stats = await app.api.get("me/stats/");
+    return stats.next_heart_at ? h("p", { class: "muted" }, `The next heart comes back by itself at ${dateText(stats.next_heart_at)}.`) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function outOfHearts(app, view) {
   forgetSession(app);
   document.body.classList.remove("playing");
+  const when = await nextHeart(app);
   view.mount(
     h(
       "section",
       { class: "card" },
       h("h1", {}, "You ran out of hearts"),
       h("p", {}, "Practise what you have learned to earn a heart back, then try the lesson again."),
+      when,
       h("p", {}, h("a", { class: "button primary", href: "#/practice" }, "Practise"), " ", h("a", { class: "button", href: `#${backToPath(app)}` }, "Back to the path")),
     ),
   );
