@@ -97,9 +97,14 @@ def jwt_client(token_pair) -> APIClient:
     return client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian chromium driven by Playwright (never Playwright's own download)."""
+    """Headless Debian chromium driven by Playwright (never Playwright's own download).
+
+    One per test module, not per session: while Playwright's sync API is open its event loop
+    counts as running in the main thread, and every later test that calls async_to_sync (the
+    channel layer, WebSocket tests) would fail with "cannot use AsyncToSync in the same thread
+    as an async event loop". Closing it after each e2e module ends that."""
     if not shutil.which(CHROMIUM):
         _missing(f"needs Debian's chromium ({CHROMIUM}): apt-get install chromium")
     from playwright.sync_api import sync_playwright

@@ -1,6 +1,7 @@
 """Signing in to the web client with the TOTP step, a reload that keeps the learner signed in
 (the refresh token, rotated), signing out, and asking for a password reset."""
 
+import re
 import time
 
 import pytest
@@ -57,7 +58,11 @@ def test_a_learner_with_totp_signs_in_in_two_steps_stays_in_on_reload_and_signs_
     assert errors == []
 
 
-def test_a_learner_asks_for_a_password_reset(asgi_live_server, page):
+def test_a_learner_resets_their_password_through_the_mailed_link(asgi_live_server, page, settings):
+    # The mailed link lands in the web client (README: PASSWORD_RESET_URL).
+    settings.PASSWORD_RESET_URL = (
+        f"{asgi_live_server.url}/learn/#/reset/confirm?uid={{uid}}&token={{token}}"
+    )
     user = UserFactory()
     page.goto(f"{asgi_live_server.url}/learn/")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -65,6 +70,16 @@ def test_a_learner_asks_for_a_password_reset(asgi_live_server, page):
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Check your email").wait_for()
     assert [message.to for message in mail.outbox] == [[user.email]]
+    link = re.search(r"http://\S+/learn/#/reset/confirm\?\S+", mail.outbox[0].body).group(0)
+
+    page.goto(link)
+    page.get_by_label("New password").fill("a-brand-new-pass-phrase")
+    page.keyboard.press("Enter")
+    page.get_by_text("Your password is changed: sign in with it.").first.wait_for()
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("a-brand-new-pass-phrase")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your courses").wait_for()
 
 
 def test_a_learner_sets_a_daily_goal_and_turns_two_step_sign_in_on(

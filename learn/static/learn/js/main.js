@@ -57,10 +57,9 @@ const app = {
     }
     app.go("/signin");
   },
+  // A note for the next screen (after a redirect), shown above it once.
   flash(text) {
-    const note = h("p", { class: "flash", role: "status" }, text);
-    main.prepend(note);
-    announce(text);
+    pendingFlash = text;
   },
   // The header's streak, XP, hearts and gems, from me/stats/.
   async refreshHud() {
@@ -117,6 +116,7 @@ function notFound(appRef, view) {
 }
 
 let current = { id: 0, cleanup: null };
+let pendingFlash = null;
 
 async function route() {
   const target = router.resolve(location.hash);
@@ -173,6 +173,11 @@ async function route() {
       ),
     );
     focusFirst(main);
+  }
+  if (pendingFlash && view.alive()) {
+    main.prepend(h("p", { class: "flash", role: "status" }, pendingFlash));
+    announce(pendingFlash);
+    pendingFlash = null;
   }
   if (signed && view.alive()) app.refreshHud();
 }

@@ -343,7 +343,7 @@ export function runPlayer(root, { items, retry = true, submit, finish, header, o
     if (verdict.feedback && !(!good && /^Correct solution/i.test(verdict.feedback))) {
       lines.push(h("p", { class: "feedback-text", dir: "auto" }, verdict.feedback));
     }
-    const title = good ? "Nicely done!" : "Not quite.";
+    const title = verdict.title || (good ? "Nicely done!" : "Not quite.");
     const cont = h("button", { type: "button", class: "primary continue" }, verdict.stop ? "Finish" : "Continue");
     const panel = h(
       "div",

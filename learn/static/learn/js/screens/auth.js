@@ -143,8 +143,8 @@ export async function resetConfirm(app, view, { query }) {
     submitLabel: "Save the password",
     onSubmit: async (data) => {
       await app.api.publicPost("auth/password/reset/confirm/", { uid: query.uid || "", token: query.token || "", password: data.password });
-      app.go("/signin");
       app.flash("Your password is changed: sign in with it.");
+      app.go("/signin");
     },
   });
   view.mount(form);

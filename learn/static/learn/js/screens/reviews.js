@@ -33,7 +33,9 @@ function play(app, view, due) {
       xp += verdict.xp_earned || 0;
       rewards.push(...(verdict.rewards || []));
       // A rating has no right or wrong: say when the card comes back instead.
-      if ("rating" in answer) return { correct: true, solution: verdict.solution, feedback: `Back on ${new Date(verdict.due).toLocaleDateString()}.` };
+      if ("rating" in answer) {
+        return { correct: true, title: `It was: ${verdict.solution}`, solution: verdict.solution, feedback: `It comes back on ${new Date(verdict.due).toLocaleDateString()}.` };
+      }
       return verdict;
     },
     finish: () => {
