@@ -11,6 +11,7 @@ from gamification.leagues.models import (
     LearnerLeague,
     WeeklyXp,
 )
+from gamification.leagues.selectors import league_rules_forget
 
 
 class _ReadOnly:
@@ -42,6 +43,10 @@ class LeagueRuleAdmin(admin.ModelAdmin):
         "gems_third",
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        league_rules_forget()  # this process's leaderboards show the change at once
+
     # The ten leagues are fixed: their rows are edited, never added or removed.
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -54,7 +59,7 @@ class LeagueMemberInline(_ReadOnly, admin.TabularInline):
     model = LeagueMember
     fields = ["user", "xp", "reached_at", "joined_at", "rank", "result"]
     readonly_fields = fields
-    ordering = ["-xp", "reached_at", "id"]
+    ordering = ["-xp", "reached_at", "user_id"]
     extra = 0
 
 

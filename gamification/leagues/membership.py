@@ -11,12 +11,12 @@ the Redis ranking hear of an award only once it is committed.
 
 import logging
 from datetime import UTC, date, datetime
+from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from config.realtime import group_send
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
     LeagueCohort,
@@ -27,7 +27,8 @@ from gamification.leagues.models import (
     week_result,
     week_start_of,
 )
-from gamification.leagues.ranking import ranking_available, ranking_record
+from gamification.leagues.publisher import group_send_background
+from gamification.leagues.ranking import ranking_record
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +49,33 @@ def week_of(at: datetime) -> date:
     return week_start_of(at.astimezone(UTC).date())
 
 
-def _weekly_total_raise(*, user, week_start: date, amount: int) -> bool:
-    """Adds to the learner's XP of the week; True when this is their first XP of the week.
+def _weekly_total_raise(*, user, week_start: date, amount: int) -> tuple[bool, int]:
+    """Adds to the learner's XP of the week; (whether this is their first XP of the week, the
+    new total). The row (its lock once it exists, its unique key before) orders every award of
+    the learner in the week, so what follows in the award runs for one of them at a time."""
+    table = connection.ops.quote_name(WeeklyXp._meta.db_table)
 
-    The row (its lock once it exists, its unique key before) orders every award of the learner
-    in the week, so what follows in the award runs for one of them at a time."""
-    if WeeklyXp.objects.filter(user=user, week_start=week_start).update(xp=F("xp") + amount):
-        return False
+    def add() -> int | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET xp = xp + %s WHERE user_id = %s AND week_start = %s "
+                f"RETURNING xp",
+                [amount, user.pk, week_start],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    total = add()
+    if total is not None:
+        return False, total
     try:
         with transaction.atomic():
             WeeklyXp.objects.create(user=user, week_start=week_start, xp=amount)
     except IntegrityError:
         # Another award of the learner inserted it first (and has committed: the unique key
         # waited for it).
-        WeeklyXp.objects.filter(user=user, week_start=week_start).update(xp=F("xp") + amount)
-        return False
-    return True
+        return False, add()
+    return True, amount
 
 
 def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
@@ -147,7 +159,7 @@ def _pending_moves(*, user, week_start: date) -> int:
             .filter(
                 Q(xp__gt=member.xp)
                 | Q(xp=member.xp, reached_at__lt=member.reached_at)
-                | Q(xp=member.xp, reached_at=member.reached_at, id__lt=member.id)
+                | Q(xp=member.xp, reached_at=member.reached_at, user_id__lt=member.user_id)
             )
             .count()
         )
@@ -156,10 +168,23 @@ def _pending_moves(*, user, week_start: date) -> int:
     return moves
 
 
-def _standing_raise(*, user, week_start: date, amount: int, at: datetime) -> int:
-    return LeagueMember.objects.filter(
-        user=user, week_start=week_start, cohort__closed_at__isnull=True
-    ).update(xp=F("xp") + amount, reached_at=at)
+def _standing_raise(*, user, week_start: date, amount: int, at: datetime) -> tuple[int, int] | None:
+    """Adds to the learner's standing of the week in an open cohort; (cohort id, new XP), or None
+    without one. One statement (UPDATE ... RETURNING, on PostgreSQL and SQLite alike), so the
+    live push that follows the commit reads nothing."""
+    member = LeagueMember._meta
+    cohort = LeagueCohort._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(member.db_table)} SET xp = xp + %s, reached_at = %s "
+            f"WHERE user_id = %s AND week_start = %s AND cohort_id IN "
+            f"(SELECT id FROM {quote(cohort.db_table)} WHERE closed_at IS NULL) "
+            f"RETURNING cohort_id, xp",
+            [amount, at, user.pk, week_start],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def league_xp_record(*, user, amount: int, at: datetime) -> None:
@@ -167,56 +192,92 @@ def league_xp_record(*, user, amount: int, at: datetime) -> None:
     inside its transaction, once per new ledger row). Two queries for a learner already in a
     cohort; a few more for the first XP of the week."""
     week_start = week_of(at)
-    first = _weekly_total_raise(user=user, week_start=week_start, amount=amount)
-    joined = raised = False
+    first, week_xp = _weekly_total_raise(user=user, week_start=week_start, amount=amount)
+    joined = raised = None
     if not user.leaderboard_opt_out:
-        raised = not first and _standing_raise(
-            user=user, week_start=week_start, amount=amount, at=at
-        )
+        if not first:
+            raised = _standing_raise(user=user, week_start=week_start, amount=amount, at=at)
         # Not raised after an earlier XP of the week: the learner was opted out then, or the
         # week is closed (then `exists` is true and nothing joins).
-        if not raised and (
+        if raised is None and (
             first or not LeagueMember.objects.filter(user=user, week_start=week_start).exists()
         ):
-            joined = _join(user=user, week_start=week_start, amount=amount, at=at) is not None
+            joined = _join(user=user, week_start=week_start, amount=amount, at=at)
     transaction.on_commit(
         lambda: _after_commit(
-            user_id=user.pk, week_start=week_start, pushed=joined or raised, joined=joined
+            user_id=user.pk,
+            week_start=week_start,
+            week_xp=week_xp,
+            raised=raised,
+            at=at,
+            joined=joined,
         )
     )
 
 
-def _after_commit(*, user_id: int, week_start: date, pushed: bool, joined: bool) -> None:
-    if ranking_available():
-        # The committed total, whatever awards committed since: `ZADD GT` keeps the highest.
-        week_xp = (
-            WeeklyXp.objects.filter(user_id=user_id, week_start=week_start)
-            .values_list("xp", flat=True)
-            .first()
-        )
-        if week_xp:
-            ranking_record(user_id=user_id, week_start=week_start, xp=week_xp)
-    if pushed:
-        standings_push(user_id=user_id, week_start=week_start, joined=joined)
+def _after_commit(
+    *,
+    user_id: int,
+    week_start: date,
+    week_xp: int,
+    raised: tuple[int, int] | None,
+    at: datetime,
+    joined: LeagueMember | None,
+) -> None:
+    """The live push, then the Redis ranking (`ZADD GT` of the total this award made: totals
+    only grow, so out-of-order writes keep the highest), both off the request's thread."""
+    rank = partial(ranking_record, user_id=user_id, week_start=week_start, xp=week_xp)
+    if raised is not None:
+        standing_push(user_id=user_id, cohort_id=raised[0], xp=raised[1], reached_at=at, then=rank)
+    elif joined is not None:
+        standings_push(user_id=user_id, week_start=week_start, joined=True, then=rank)
+    else:
+        group_send_background(sends=[], then=rank)
 
 
-def standings_push(*, user_id: int, week_start: date, joined: bool = False) -> None:
-    """Sends the standings of the learner's cohort to its live leaderboards (and, when the learner
-    just joined, to their own sockets, which then follow the cohort). Never raises: a live push
-    is a nicety over what the database holds."""
-    from gamification.leagues.selectors import cohort_standings, leaderboard_json, league_cohort_of
+def standing_push(
+    *, user_id: int, cohort_id: int, xp: int, reached_at: datetime, then=None
+) -> None:
+    """Tells the cohort's live leaderboards one learner's new weekly XP (what most awards do):
+    nothing to read, so the message leaves right after the commit; each socket re-ranks its
+    standings (`selectors.leaderboard_apply`)."""
+    message = {
+        "type": "standing.raised",
+        "cohort": cohort_id,
+        "user": user_id,
+        "xp": xp,
+        "reached_at": reached_at.isoformat(),
+    }
+    group_send_background(sends=[(cohort_group(cohort_id), message)], then=then)
+
+
+def standings_push(*, user_id: int, week_start: date, joined: bool = False, then=None) -> None:
+    """Sends the whole standings of the learner's cohort to its live leaderboards (when a learner
+    joins: the cohort grows, and the zones with it), and, for a learner who just joined, to
+    their own sockets, which then follow the cohort. One query; the send is handed to a
+    background loop (`publisher`), and the channel layer's per-channel capacity drops messages
+    to a socket that does not keep up rather than wait for it. Never raises: a live push is a
+    nicety over the database."""
+    from gamification.leagues.selectors import leaderboard_json, leaderboard_of
 
     try:
-        cohort = league_cohort_of(user=user_id, week_start=week_start)
-        if cohort is None:
-            return
-        body = leaderboard_json(cohort_standings(cohort=cohort))
+        cohort_id, body, reached = leaderboard_of(user_id=user_id, week_start=week_start)
     except Exception:
         logger.warning(
             "Live leaderboard not pushed: its standings could not be read.", exc_info=True
         )
+        group_send_background(sends=[], then=then)
         return
-    message = {"type": "standings.push", "cohort": cohort.pk, "standings": body}
-    group_send(group=cohort_group(cohort.pk), message=message)
+    if cohort_id is None:
+        group_send_background(sends=[], then=then)
+        return
+    message = {
+        "type": "standings.push",
+        "cohort": cohort_id,
+        "standings": leaderboard_json(body),
+        "reached": reached,
+    }
+    sends = [(cohort_group(cohort_id), message)]
     if joined:
-        group_send(group=user_group(user_id), message=message)
+        sends.append((user_group(user_id), message))
+    group_send_background(sends=sends, then=then)

@@ -217,7 +217,7 @@ class LeagueMember(models.Model):
     class Meta:
         verbose_name = _("league member")
         verbose_name_plural = _("league members")
-        ordering = ["cohort", "-xp", "reached_at", "id"]
+        ordering = ["cohort", "-xp", "reached_at", "user_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "week_start"], name="gamification_member_one_cohort_a_week"

@@ -1,7 +1,9 @@
 """Reads of leagues: the leaderboard (the body of `GET leaderboard/` and of every WebSocket
 push), a learner's history and percentile, a closed week's result, the profile's league."""
 
-from datetime import UTC, date, datetime, time, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from typing import Any
 
 from django.db.models import Count, Q
@@ -22,13 +24,33 @@ from gamification.leagues.ranking import ranking_count_below
 
 def week_bounds(week_start: date) -> tuple[datetime, datetime]:
     """The week's first instant and the first instant after it, in UTC."""
-    start = datetime.combine(week_start, time.min, tzinfo=UTC)
+    start = datetime.combine(week_start, day_time.min, tzinfo=UTC)
     return start, start + timedelta(days=7)
 
 
 def league_rule_get(league: str) -> LeagueRule:
     """The league's row of the rule table, or the default when an editor removed it."""
     return LeagueRule.objects.filter(league=league).first() or league_rule_default(league)
+
+
+# The zones a leaderboard shows come from rules read at most this long ago (the rule table is
+# ten rows edited a few times a year; the week close always reads them afresh).
+RULES_CACHE_SECONDS = 60.0
+_rules_cache: dict[str, Any] = {"read_at": None, "rules": {}}
+
+
+def league_rule_cached(league: str) -> LeagueRule:
+    now = time.monotonic()
+    read_at = _rules_cache["read_at"]
+    if read_at is None or now - read_at > RULES_CACHE_SECONDS:
+        _rules_cache["rules"] = {rule.league: rule for rule in LeagueRule.objects.all()}
+        _rules_cache["read_at"] = now
+    return _rules_cache["rules"].get(league) or league_rule_default(league)
+
+
+def league_rules_forget() -> None:
+    """Drops the cached rules (after an edit, and between tests)."""
+    _rules_cache["read_at"] = None
 
 
 def _empty_leaderboard(week_start: date) -> dict[str, Any]:
@@ -43,16 +65,23 @@ def _empty_leaderboard(week_start: date) -> dict[str, Any]:
     }
 
 
-def cohort_standings(*, cohort: LeagueCohort) -> dict[str, Any]:
-    """The cohort's leaderboard: members by XP, ties to whoever reached it first; three queries
-    whatever the cohort (at most 30 members)."""
-    members = list(
-        LeagueMember.objects.filter(cohort=cohort)
-        .select_related("user")
-        .only("xp", "reached_at", "rank", "user__username", "user__display_name")
-        .order_by("-xp", "reached_at", "id")
+def _standings_members():
+    return (
+        LeagueMember.objects.select_related("user", "cohort")
+        .only(
+            "xp",
+            "reached_at",
+            "cohort__league",
+            "cohort__week_start",
+            "user__username",
+            "user__display_name",
+        )
+        .order_by("-xp", "reached_at", "user_id")
     )
-    up, down = league_rule_get(cohort.league).zones(len(members))
+
+
+def _leaderboard(cohort: LeagueCohort, members: list[LeagueMember]) -> dict[str, Any]:
+    up, down = league_rule_cached(cohort.league).zones(len(members))
     start, end = week_bounds(cohort.week_start)
     return {
         "league": cohort.league,
@@ -73,6 +102,58 @@ def cohort_standings(*, cohort: LeagueCohort) -> dict[str, Any]:
     }
 
 
+def cohort_standings(*, cohort: LeagueCohort) -> dict[str, Any]:
+    """The cohort's leaderboard: members by XP, ties to whoever reached it first."""
+    return _leaderboard(cohort, list(_standings_members().filter(cohort=cohort)))
+
+
+def leaderboard_of(
+    *, user_id: int, week_start: date
+) -> tuple[int | None, dict[str, Any], dict[str, str]]:
+    """(cohort id, leaderboard, when each member reached their XP) of the learner's week, in one
+    query (the rules are cached): what every page view, socket connect and full push reads.
+    (None, empty, {}) without a cohort. The times, keyed by user id as text, let a live
+    leaderboard re-rank after a single learner's new XP (`leaderboard_apply`); clients never
+    see them."""
+    members = list(
+        _standings_members().filter(
+            cohort__members__user_id=user_id, cohort__members__week_start=week_start
+        )
+    )
+    if not members:
+        return None, _empty_leaderboard(week_start), {}
+    cohort = members[0].cohort
+    reached = {str(member.user_id): member.reached_at.isoformat() for member in members}
+    return cohort.pk, _leaderboard(cohort, members), reached
+
+
+def leaderboard_apply(
+    body: dict[str, Any], reached: dict[str, str], *, user: int, xp: int, reached_at: str
+) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The leaderboard (JSON values, as `leaderboard_json`) after `user`'s weekly XP became `xp`,
+    ranked as the database ranks it: XP down, then who reached it first, then user id. The same
+    leaderboard when the news is not newer than what it shows (a week's XP only grows, so a late
+    or repeated message changes nothing); None when `user` is not in it (read it afresh)."""
+    rows = [dict(row) for row in body["standings"]]
+    mine = next((row for row in rows if row["user"] == user), None)
+    if mine is None:
+        return None
+    if xp <= mine["xp"]:
+        return body, reached
+    mine["xp"] = xp
+    reached = {**reached, str(user): reached_at}
+    rows.sort(
+        key=lambda row: (
+            -row["xp"],
+            datetime.fromisoformat(reached.get(str(row["user"]), reached_at)),
+            row["user"],
+        )
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return {**body, "standings": rows}, reached
+
+
 def league_cohort_of(*, user, week_start: date) -> LeagueCohort | None:
     return LeagueCohort.objects.filter(members__user=user, members__week_start=week_start).first()
 
@@ -80,18 +161,17 @@ def league_cohort_of(*, user, week_start: date) -> LeagueCohort | None:
 def leaderboard_get(*, user, at: datetime | None = None) -> dict[str, Any]:
     """The body of `GET leaderboard/` for the week of `at` (now when None): the learner's cohort,
     or `league` None and no standings before their first XP of the week."""
-    week_start = week_of(aware(at))
-    cohort = league_cohort_of(user=user, week_start=week_start)
-    if cohort is None:
-        return _empty_leaderboard(week_start)
-    return cohort_standings(cohort=cohort)
+    return leaderboard_of(user_id=user.pk, week_start=week_of(aware(at)))[1]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def leaderboard_json(body: dict[str, Any]) -> dict[str, Any]:
-    """The leaderboard as JSON values (what the WebSocket and the channel layer carry)."""
-    from gamification.leagues.serializers import LeaderboardOutputSerializer
-
-    return LeaderboardOutputSerializer(body).data
+    """The leaderboard as JSON values, as the API renders it (what the WebSocket and the channel
+    layer carry): built by hand, as it is on every live push."""
+    return {**body, "week_start": _iso(body["week_start"]), "week_end": _iso(body["week_end"])}
 
 
 def league_history(*, user):

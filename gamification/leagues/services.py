@@ -46,9 +46,10 @@ def _cohort_close(*, cohort_id: int, at: datetime) -> dict[str, int] | None:
         members = list(
             LeagueMember.objects.filter(cohort=cohort)
             .select_related("user")
-            .order_by("-xp", "reached_at", "id")
+            .order_by("-xp", "reached_at", "user_id")
         )
-        up, down = league_rule_get(cohort.league).zones(len(members))
+        rule = league_rule_get(cohort.league)
+        up, down = rule.zones(len(members))
         # In user id order, so closes of two weeks (a catch-up on two workers) never deadlock.
         leagues = {
             row.user_id: row
@@ -76,7 +77,6 @@ def _cohort_close(*, cohort_id: int, at: datetime) -> dict[str, int] | None:
         cohort.save(update_fields=["closed_at"])
 
         _, week_end = week_bounds(cohort.week_start)
-        rule = league_rule_get(cohort.league)
         for member in members[:PODIUM_PLACES]:
             gems = rule.podium_gems(member.rank)
             if gems:

@@ -242,7 +242,7 @@ def test_pages_outside_the_api_keep_djangos_html_error_pages(path, status):
 def test_an_unknown_api_path_is_json_even_with_debug_on(client, settings):
     settings.DEBUG = True
 
-    response = client.get("/api/v1/no-such-route/")
+    response = client.get("/api/v1/no-such-endpoint/")
 
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"

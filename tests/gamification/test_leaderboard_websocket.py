@@ -2,8 +2,10 @@
 standings on connect, a push after another learner's XP, a learner's own first XP of the week
 joining live, the refusals and the end of the week."""
 
+import asyncio
+import threading
+
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
@@ -20,6 +22,29 @@ from tests.accounts.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TIMEOUT = 5
+
+
+def async_to_sync(function):
+    """Runs the coroutine function in a thread of its own: the session's browser fixture keeps
+    an event loop running in the main thread, where asgiref's async_to_sync refuses to run."""
+
+    def call():
+        outcome = {}
+
+        def target():
+            try:
+                outcome["value"] = asyncio.run(function())
+            except BaseException as error:
+                outcome["error"] = error
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join(60)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return call
 
 
 def award(user, amount, source_id):

@@ -20,6 +20,7 @@ from gamification.leagues.models import (
     WeeklyXp,
     league_moved,
 )
+from gamification.leagues.publisher import publisher_flush
 from gamification.leagues.selectors import leaderboard_get, percentile_get
 from gamification.leagues.services import league_week_close
 from gamification.services import xp_award
@@ -348,6 +349,7 @@ def test_awards_reach_the_redis_set_after_their_commit(django_capture_on_commit_
         award(learner, 25, at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         award(learner, 5, at=timezone.now())
+    publisher_flush()  # the write leaves the request's thread
 
     assert ranking._connection().zscore(ranking._key(week), str(learner.pk)) == 30
 
@@ -364,6 +366,7 @@ def test_writes_missed_while_redis_was_down_are_rebuilt_when_it_is_back(
     settings.CACHES = {"default": redis_settings.cache_config(DOWN)}
     with django_capture_on_commit_callbacks(execute=True):
         award(low, 40, at=timezone.now())  # 50: now ahead of `high`, unknown to Redis
+    publisher_flush()
     settings.CACHES = up
 
     assert percentile_get(user=low) == {"week_xp": 50, "percentile": 100.0}
