@@ -66,7 +66,8 @@ def daily_bars(series: list[tuple[date, int]]) -> BarChart:
                 value=xp,
             )
         )
-        if i % 7 == 0 or i == len(series) - 1:
+        # Weekly ticks counted back from today, so the last bar is always labelled.
+        if (len(series) - 1 - i) % 7 == 0:
             ticks.append((round(x + slot * 0.4, 1), f"{day:%d %b}"))
     axis = [(TOP + plot_height * (1 - f), str(round(maximum * f))) for f in (0, 0.5, 1)]
     return BarChart(

@@ -59,19 +59,25 @@ class AssignmentForm(forms.Form):
 
 
 class AlertsForm(forms.Form):
-    """The class page's alert thresholds, from the query string (bad values: the defaults)."""
+    """The class page's alert thresholds, from the query string; a missing or bad value leaves
+    its default in force (and the form says what was wrong)."""
 
     inactive_days = forms.IntegerField(
-        label="Inactive for (days)", min_value=1, max_value=365, initial=DEFAULT_INACTIVE_DAYS
+        label="Inactive for (days)", min_value=1, max_value=365, required=False
     )
     accuracy_below = forms.IntegerField(
-        label="Accuracy below (%)", min_value=1, max_value=100, initial=DEFAULT_ACCURACY_BELOW
+        label="Accuracy below (%)", min_value=1, max_value=100, required=False
     )
 
     def thresholds(self) -> tuple[int, int]:
-        if self.is_valid():
-            return self.cleaned_data["inactive_days"], self.cleaned_data["accuracy_below"]
-        return DEFAULT_INACTIVE_DAYS, DEFAULT_ACCURACY_BELOW
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data then holds the fields that are valid
+            data = self.cleaned_data
+        return (
+            data.get("inactive_days") or DEFAULT_INACTIVE_DAYS,
+            data.get("accuracy_below") or DEFAULT_ACCURACY_BELOW,
+        )
 
 
 class DigestForm(forms.Form):

@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from classrooms.models import Assignment, Classroom, ClassroomTeacher, Membership, TeacherRole
-from config.timeutils import aware
+from classrooms.models import (
+    Assignment,
+    Classroom,
+    ClassroomTeacher,
+    Membership,
+    TeacherRole,
+    TeacherSettings,
+)
+from config.timeutils import aware, iso
 from courses.selectors import exercises_describe
 from gamification.selectors import (
     daily_xp_totals,
@@ -114,6 +121,7 @@ def members_left(*, classroom: Classroom) -> list[Membership]:
 def assignments_of(*, classroom: Classroom) -> list[Assignment]:
     return list(
         Assignment.objects.filter(classroom=classroom)
+        .select_related("classroom")
         .prefetch_related("lessons")
         .order_by("due_at", "id")
     )
@@ -179,24 +187,32 @@ def assignment_progress(
 
 
 def assignment_progress_for(
-    *, assignments: list[Assignment], student_ids: list[int], now: datetime | None = None
+    *,
+    assignments: list[Assignment],
+    student_ids: list[int],
+    now: datetime | None = None,
+    joined_at: dict[int, datetime] | None = None,
 ) -> dict[tuple[int, int], AssignmentProgress]:
     """(assignment, student) → progress, in two queries whatever the number of students.
 
-    `assignments` need their classroom and lessons loaded (prefetched)."""
+    An assignment whose due day ended before the student joined the class is not theirs: the
+    pair is left out (given `joined_at`, student → when they joined). `assignments` need their
+    classroom and lessons loaded (prefetched)."""
     now = aware(now)
     if not assignments or not student_ids:
         return {}
     lesson_ids = {lesson.id for a in assignments for lesson in a.lessons.all()}
     completions = lessons_first_completed(user_ids=student_ids, lesson_ids=lesson_ids)
     windows = {a.id: a.window(a.classroom.zone) for a in assignments}
-    with_goal = {key: value for key, value in windows.items() if _goal(assignments, key)}
+    with_goal = {a.id: windows[a.id] for a in assignments if a.xp_goal}
     xp = xp_windows_by_user(user_ids=student_ids, windows=with_goal)
     result = {}
     for assignment in assignments:
         ids = sorted(lesson.id for lesson in assignment.lessons.all())
         _start, deadline = windows[assignment.id]
         for student_id in student_ids:
+            if joined_at and joined_at.get(student_id, deadline) >= deadline:
+                continue
             completed = {
                 lesson: completions[(student_id, lesson)]
                 for lesson in ids
@@ -213,10 +229,6 @@ def assignment_progress_for(
                 now=now,
             )
     return result
-
-
-def _goal(assignments: list[Assignment], assignment_id: int) -> bool:
-    return any(a.id == assignment_id and a.xp_goal for a in assignments)
 
 
 # --- The class page -----------------------------------------------------------------------------
@@ -311,7 +323,12 @@ def roster_get(
     accuracy = first_try_accuracy(
         user_ids=ids, course_id=classroom.course_id, since=now - timedelta(days=ACCURACY_DAYS)
     )
-    progress = assignment_progress_for(assignments=assignments, student_ids=ids, now=now)
+    progress = assignment_progress_for(
+        assignments=assignments,
+        student_ids=ids,
+        now=now,
+        joined_at={m.student_id: m.joined_at for m in members},
+    )
     rows = []
     for member in members:
         uid = member.student_id
@@ -327,7 +344,9 @@ def roster_get(
                 lessons_completed=lessons.get(uid, 0),
                 first_right=right,
                 first_tries=tries,
-                statuses={a.id: progress[(a.id, uid)] for a in assignments},
+                statuses={
+                    a.id: progress[(a.id, uid)] for a in assignments if (a.id, uid) in progress
+                },
             )
         )
     key, descending = sort_parse(sort)
@@ -551,18 +570,22 @@ def learner_membership_get(*, student, classroom_id: int) -> Membership | None:
     return learner_memberships(student=student).filter(classroom_id=classroom_id).first()
 
 
-def learner_assignments(*, student) -> QuerySet[Assignment]:
-    """Assignments of the learner's current classes, soonest due first."""
-    return (
+def learner_assignments(*, student) -> list[Assignment]:
+    """Assignments of the learner's current classes, soonest due first, without those whose due
+    day ended before the learner joined. Filtered in Python (the deadline depends on each
+    class's time zone): a learner's classes hold tens of assignments, not thousands."""
+    assignments = (
         Assignment.objects.filter(
             classroom__memberships__student=student,
             classroom__memberships__left_at__isnull=True,
             classroom__archived_at__isnull=True,
         )
+        .annotate(member_joined_at=F("classroom__memberships__joined_at"))
         .select_related("classroom")
         .prefetch_related("lessons")
         .order_by("due_at", "id")
     )
+    return [a for a in assignments if a.member_joined_at < a.window()[1]]
 
 
 @dataclass(frozen=True)
@@ -620,3 +643,68 @@ def classroom_open_by_code(*, code: str) -> Classroom | None:
         .filter(join_code=join_code_normalize(code), archived_at__isnull=True)
         .first()
     )
+
+
+# --- The weekly digest ---------------------------------------------------------------------------
+
+
+def digest_recipients() -> list[User]:
+    return [
+        row.teacher
+        for row in TeacherSettings.objects.filter(
+            weekly_digest=True, teacher__is_active=True
+        ).select_related("teacher")
+    ]
+
+
+@dataclass(frozen=True)
+class ClassDigest:
+    classroom: Classroom
+    students: int
+    week_xp: int
+    alerts: list[Alert]
+
+
+def teacher_digest_get(*, teacher, now: datetime | None = None) -> list[ClassDigest]:
+    """Each current class of the teacher with its alerts at `now` (default thresholds); a fixed
+    number of queries per class."""
+    now = aware(now)
+    digest = []
+    for classroom in classrooms_for_teacher(teacher=teacher):
+        assignments = assignments_of(classroom=classroom)
+        rows = roster_get(classroom=classroom, assignments=assignments, now=now)
+        digest.append(
+            ClassDigest(
+                classroom=classroom,
+                students=len(rows),
+                week_xp=sum(row.week_xp for row in rows),
+                alerts=alerts_get(rows=rows, assignments=assignments, now=now),
+            )
+        )
+    return digest
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def classrooms_export(*, user) -> dict:
+    """What classrooms holds about the person (for `me/export/`): the classes they are or were
+    in, and those they teach."""
+    memberships = Membership.objects.filter(student=user).select_related("classroom__course")
+    teaching = ClassroomTeacher.objects.filter(teacher=user).select_related("classroom")
+    return {
+        "memberships": [
+            {
+                "classroom": m.classroom.name,
+                "course": m.classroom.course.slug,
+                "joined_at": iso(m.joined_at),
+                "left_at": iso(m.left_at),
+                "share_email": m.share_email,
+            }
+            for m in memberships.order_by("joined_at", "id")
+        ],
+        "teaching": [
+            {"classroom": t.classroom.name, "role": t.role, "added_at": iso(t.added_at)}
+            for t in teaching.order_by("added_at", "id")
+        ],
+    }

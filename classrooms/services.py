@@ -4,7 +4,9 @@ import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 
 from accounts.error_codes import AccountsErrorCode
 from accounts.selectors import user_get_by_email, user_is_teacher
@@ -16,11 +18,17 @@ from classrooms.models import (
     Assignment,
     Classroom,
     ClassroomTeacher,
+    DigestSent,
     Membership,
     TeacherRole,
     TeacherSettings,
 )
-from classrooms.selectors import classroom_open_by_code
+from classrooms.selectors import (
+    classroom_open_by_code,
+    digest_recipients,
+    teacher_digest_get,
+    week_start,
+)
 from config.api.error_codes import ApiErrorCode
 from config.api.errors import ApplicationError, NotFound
 from config.timeutils import aware
@@ -256,3 +264,35 @@ def teacher_settings_update(*, teacher, weekly_digest: bool) -> TeacherSettings:
         teacher=teacher, defaults={"weekly_digest": weekly_digest}
     )
     return settings_row
+
+
+# --- The weekly digest ---------------------------------------------------------------------------
+
+
+def weekly_digest_send(*, at: datetime | None = None) -> dict:
+    """Emails each teacher who opted in the alerts of their current classes, once per week
+    (Monday 00:00 UTC weeks): a `DigestSent` row per teacher and week, written in the same
+    transaction as the sending, makes a second run (or a second worker) skip them."""
+    at = aware(at)
+    week = week_start(at).date()
+    sent = skipped = 0
+    for teacher in digest_recipients():
+        with transaction.atomic():
+            _row, created = DigestSent.objects.get_or_create(teacher=teacher, week_start=week)
+            if not created:
+                skipped += 1
+                continue
+            digest = teacher_digest_get(teacher=teacher, now=at)
+            if not digest:
+                continue
+            body = render_to_string(
+                "classrooms/email/digest.txt", {"teacher": teacher, "classes": digest, "week": week}
+            )
+            send_mail(
+                subject=f"Your classes this week ({week:%d %b %Y})",
+                message=body,
+                from_email=None,
+                recipient_list=[teacher.email],
+            )
+            sent += 1
+    return {"week_start": week.isoformat(), "sent": sent, "skipped": skipped}

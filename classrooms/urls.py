@@ -33,6 +33,11 @@ urlpatterns = [
         name="assignment-new",
     ),
     path(
+        "classrooms/<int:classroom_id>/assignments/<int:assignment_id>/delete/",
+        views.assignment_delete_view,
+        name="assignment-delete",
+    ),
+    path(
         "classrooms/<int:classroom_id>/students/<int:student_id>/",
         views.student_detail,
         name="student",

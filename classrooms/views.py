@@ -47,6 +47,7 @@ from classrooms.selectors import (
 )
 from classrooms.services import (
     assignment_create,
+    assignment_delete,
     classroom_archive,
     classroom_create,
     classroom_join,
@@ -153,7 +154,8 @@ def classroom_detail(request, classroom_id: int):
     assignments = assignments_of(classroom=classroom)
     sort = request.GET.get("sort")
     rows = roster_get(classroom=classroom, assignments=assignments, now=now, sort=sort)
-    alerts_form = AlertsForm(request.GET if "inactive_days" in request.GET else None)
+    thresholds_given = {"inactive_days", "accuracy_below"} & set(request.GET)
+    alerts_form = AlertsForm(request.GET if thresholds_given else None)
     inactive_days, accuracy_below = alerts_form.thresholds()
     if not alerts_form.is_bound:
         alerts_form = AlertsForm(
@@ -184,6 +186,7 @@ def classroom_detail(request, classroom_id: int):
             "alerts": alerts,
             "alerts_form": alerts_form,
             "xp_chart": charts.daily_bars(xp_days),
+            "xp_days": xp_days,
             "completion": completion,
             "completion_chart": charts.completion_bars(
                 [(a.title, counts) for a, counts in completion], students=len(rows)
@@ -327,6 +330,18 @@ def assignment_new(request, classroom_id: int):
 
 
 @teacher_required
+@require_POST
+def assignment_delete_view(request, classroom_id: int, assignment_id: int):
+    classroom = _classroom(request, classroom_id)
+    assignment = classroom.assignments.filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("No such assignment in this class.")
+    assignment_delete(assignment=assignment)
+    messages.success(request, f"Assignment {assignment.title} deleted.")
+    return redirect("classrooms:detail", classroom.id)
+
+
+@teacher_required
 @require_GET
 def student_detail(request, classroom_id: int, student_id: int):
     classroom = _classroom(request, classroom_id)
@@ -397,7 +412,7 @@ def progress_csv(request, classroom_id: int):
             row.last_active.isoformat(timespec="seconds") if row.last_active else "",
             row.lessons_completed,
             row.accuracy,
-            *[row.statuses[a.id].status.value for a in assignments],
+            *[row.statuses[a.id].status.value if a.id in row.statuses else "" for a in assignments],
         ]
         for row in rows
     ]

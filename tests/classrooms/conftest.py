@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
@@ -27,7 +28,10 @@ def a_class(db) -> Class:
     ClassroomTeacher.objects.create(
         classroom=classroom, teacher=co_teacher, role=TeacherRole.CO_TEACHER
     )
-    student = MembershipFactory(classroom=classroom, student=UserFactory()).student
+    # In the class since before the factories' assignment dates (March 2025).
+    student = MembershipFactory(
+        classroom=classroom, student=UserFactory(), joined_at=datetime(2025, 1, 1, tzinfo=UTC)
+    ).student
     return Class(
         classroom=classroom,
         owner=owner,

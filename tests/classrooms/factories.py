@@ -1,10 +1,9 @@
 """Classroom factories: a class on a published course, teachers, students, assignments."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import factory
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from classrooms.models import Assignment, Classroom, ClassroomTeacher, Membership, TeacherRole
 from tests.accounts.factories import UserFactory
@@ -40,7 +39,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     classroom = factory.SubFactory(ClassroomFactory)
     student = factory.SubFactory(UserFactory)
-    joined_at = factory.LazyFunction(timezone.now)
+    # Before any assignment date the tests use: every assignment is the student's.
+    joined_at = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

@@ -155,3 +155,35 @@ def test_another_class_leaderboard_is_404(auth_client):
     response = auth_client.get(f"{MINE}{classroom.id}/leaderboard/")
 
     assert response.status_code == 404
+
+
+def test_the_classroom_list_and_leaderboard_cost_the_same_for_big_classes(
+    auth_client, user, django_assert_max_num_queries
+):
+    classrooms = [MembershipFactory(student=user).classroom for _ in range(6)]
+    for _ in range(30):
+        mate = MembershipFactory(classroom=classrooms[0]).student
+        XpEventFactory(user=mate, amount=5, created_at=timezone.now())
+
+    with django_assert_max_num_queries(4):
+        listed = auth_client.get(MINE)
+    with django_assert_max_num_queries(4):
+        board = auth_client.get(f"{MINE}{classrooms[0].id}/leaderboard/")
+
+    assert listed.json()["count"] == 6
+    assert len(board.json()["standings"]) == 31
+
+
+def test_an_assignment_due_before_the_learner_joined_is_not_theirs(auth_client, user):
+    classroom = ClassroomFactory(timezone="Asia/Tokyo")
+    # Due 9 March in Tokyo: over at 9 March 15:00 UTC.
+    AssignmentFactory(classroom=classroom, xp_goal=10, due_at=date(2025, 3, 9))
+    current = AssignmentFactory(classroom=classroom, xp_goal=10, due_at=date(2025, 3, 10))
+    MembershipFactory(
+        classroom=classroom, student=user, joined_at=datetime(2025, 3, 9, 15, 0, tzinfo=UTC)
+    )
+
+    body = auth_client.get(ASSIGNMENTS).json()
+
+    assert [row["id"] for row in body["results"]] == [current.id]
+    assert body["count"] == 1

@@ -27,6 +27,7 @@ CLASS_POSTS = [
     ("/teach/classrooms/{id}/archive/", {"archive": "1"}, 302),
     ("/teach/classrooms/{id}/teachers/", {"email": "nobody@example.com"}, 400),
     ("/teach/classrooms/{id}/teachers/{co}/remove/", {}, 302),
+    ("/teach/classrooms/{id}/assignments/{assignment}/delete/", {}, 302),
     (
         "/teach/classrooms/{id}/assignments/new/",
         {"title": "Week", "xp_goal": "10", "starts_at": "2025-03-03", "due_at": "2025-03-09"},
@@ -41,8 +42,12 @@ def _visit(client, a_class, visitor):
 
 
 def _url(path, a_class):
+    assignment = AssignmentFactory(classroom=a_class.classroom, xp_goal=10)
     return path.format(
-        id=a_class.classroom.id, student=a_class.student.pk, co=a_class.co_teacher.pk
+        id=a_class.classroom.id,
+        student=a_class.student.pk,
+        co=a_class.co_teacher.pk,
+        assignment=assignment.pk,
     )
 
 

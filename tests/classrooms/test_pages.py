@@ -246,3 +246,63 @@ def test_the_digest_is_opt_in(client, a_class):
     client.post("/teach/", {"weekly_digest": "on"})
 
     assert a_class.owner.teacher_settings.weekly_digest is True
+
+
+def test_a_bad_threshold_keeps_its_default_and_says_so(client, a_class):
+    a_class.classroom.memberships.update(joined_at=timezone.now() - timedelta(days=8))
+    client.force_login(a_class.owner)
+
+    page = _page(client, a_class.classroom, "?inactive_days=abc&accuracy_below=50")
+
+    assert "Inactive for 8 days" in page
+    assert "Enter a whole number." in page
+
+
+def test_the_student_page_shows_lessons_unit_accuracy_and_most_missed(client, a_class):
+    first, second = a_class.lessons[0].exercises.order_by("position")[:2]
+    student = a_class.student
+    _answer(student, first, {"text": "right"}, correct=True, first_try=True)
+    _answer(student, second, {"text": "wrongly"}, correct=False, first_try=True)
+    LessonProgressFactory(user=student, lesson=a_class.lessons[0], best_score=50)
+    client.force_login(a_class.co_teacher)
+
+    page = client.get(
+        f"/teach/classrooms/{a_class.classroom.id}/students/{student.pk}/"
+    ).content.decode()
+
+    assert a_class.lessons[0].unit.title in page
+    assert "50%" in page  # one of two first tries right, and the best score
+    assert "“wrongly” \u00d71" in page
+    assert a_class.lessons[0].title in page
+    assert student.email not in page
+
+
+def test_an_assignment_of_another_class_cannot_be_deleted_through_this_one(client, a_class):
+    elsewhere = AssignmentFactory(xp_goal=5)
+    mine = AssignmentFactory(classroom=a_class.classroom, xp_goal=5)
+    client.force_login(a_class.owner)
+    base = f"/teach/classrooms/{a_class.classroom.id}/assignments"
+
+    refused = client.post(f"{base}/{elsewhere.id}/delete/")
+    deleted = client.post(f"{base}/{mine.id}/delete/")
+
+    assert (refused.status_code, deleted.status_code) == (404, 302)
+    assert list(Assignment.objects.all()) == [elsewhere]
+
+
+def test_a_student_who_joined_after_the_due_day_is_not_overdue(client, a_class):
+    AssignmentFactory(classroom=a_class.classroom, title="Old homework", xp_goal=10)
+    late_joiner = MembershipFactory(classroom=a_class.classroom, joined_at=timezone.now()).student
+    client.force_login(a_class.owner)
+
+    page = _page(client, a_class.classroom)
+    response = client.get(f"/teach/classrooms/{a_class.classroom.id}/progress.csv")
+
+    assert page.count("Overdue: Old homework.") == 1  # the student who was there, not the newcomer
+    assert "not set" in page
+    rows = {
+        row["username"]: row
+        for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
+    }
+    assert rows[late_joiner.username]["Old homework (due 2025-03-09)"] == ""
+    assert rows[a_class.student.username]["Old homework (due 2025-03-09)"] == "missed"

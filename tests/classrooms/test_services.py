@@ -166,3 +166,18 @@ def test_an_invalid_assignment_writes_nothing(changes, field):
 
     assert field in error.value.fields
     assert not classroom.assignments.exists()
+
+
+def test_the_export_lists_memberships_and_classes_taught():
+    from classrooms.selectors import classrooms_export
+
+    classroom = ClassroomFactory(name="7A")
+    student = UserFactory()
+    classroom_join(student=student, code=classroom.join_code)
+    classroom_leave(student=student, classroom_id=classroom.id)
+
+    export = classrooms_export(user=student)
+
+    assert [m["classroom"] for m in export["memberships"]] == ["7A"]
+    assert export["memberships"][0]["left_at"] is not None
+    assert export["teaching"] == []

@@ -141,3 +141,17 @@ def test_the_demo_pack_is_where_the_content_engineer_puts_it(settings):
     expected = settings.BASE_DIR / "courses" / "demo" / "es-from-en" / "pack.json"
 
     assert expected == setup_demo.DEMO_PACK
+
+
+def test_the_demo_teacher_gets_a_demo_class_with_the_demo_learner(debug_on, run):
+    from classrooms.models import Classroom
+
+    out = run()
+    again = run()
+
+    classroom = Classroom.objects.get()
+    assert classroom.teachers.get().email == "teacher@example.com"
+    assert classroom.memberships.get().student.email == "learner@example.com"
+    assert classroom.assignments.count() == 1
+    assert classroom.join_code in out
+    assert "already there" in again

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from courses.demo_registry import demo_steps
 from courses.models import Course
 from courses.packs import PackError, pack_load_path
 
@@ -143,13 +144,17 @@ class Command(BaseCommand):
                 "(or with --force, on a machine nobody else can reach)."
             )
         with transaction.atomic():
-            for account in DEMO_ACCOUNTS:
-                demo_account_ensure(account=account)
+            users = {
+                account.role: demo_account_ensure(account=account) for account in DEMO_ACCOUNTS
+            }
 
         content = "skipped: --no-content" if no_content else demo_content_import(reset=reset_course)
+        extras = {name: step(accounts=users) for name, step in demo_steps().items()}
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (demo passwords: local use only):"))
         self.stdout.write(f"  {'role':<8} {'email':<22} password")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role:<8} {account.email:<22} {account.password}")
         self.stdout.write(f"Demo content: {content}")
+        for name, said in extras.items():
+            self.stdout.write(f"Demo {name}: {said}")
