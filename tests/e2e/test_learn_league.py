@@ -79,6 +79,7 @@ def test_another_learners_xp_arrives_in_the_league_table_without_a_reload(
     page.get_by_role("heading", name="League").wait_for()
     page.locator('[data-testid="live-state"][data-state="live"]').wait_for()
     assert page.locator("tr[data-username]").count() == 1
+    assert page.get_by_test_id("percentile").inner_text().startswith("10 XP this week")
     assert page.locator('tr[data-username="ben"]').count() == 0
 
     # Ben studies on his own device: his XP puts him in Ana's league, live.

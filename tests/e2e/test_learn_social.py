@@ -72,4 +72,11 @@ def test_a_learner_follows_someone_joins_a_class_and_sees_its_assignment(
     page.get_by_role("link", name="Shop").click()
     page.get_by_test_id("balance").wait_for()
     shoot(page, "shop")
+
+    # Blocking, after a confirmation, ends the follow.
+    page.goto(f"{asgi_live_server.url}/learn/#/user/benedita")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Block").click()
+    page.get_by_text("You blocked Benedita.").first.wait_for()
+    page.get_by_role("heading", name="Following (0)").wait_for()
     assert errors == []

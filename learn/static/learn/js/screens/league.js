@@ -36,13 +36,19 @@ function table(board, me) {
 }
 
 export async function league(app, view) {
-  const [me, board, history] = await Promise.all([app.api.get("me/"), app.api.get("leaderboard/"), app.api.get("leaderboard/history/")]);
+  const [me, board, history, percentile] = await Promise.all([
+    app.api.get("me/"),
+    app.api.get("leaderboard/"),
+    app.api.get("leaderboard/history/"),
+    app.api.get("leaderboard/percentile/"),
+  ]);
   const past = Array.isArray(history) ? history : history.results || [];
   const holder = h("div", { class: "league-holder", "data-testid": "league" }, table(board, me.id));
   const state = h("span", { class: "live-state", "data-testid": "live-state" }, "connecting");
   view.mount(
     h("h1", {}, "League"),
     h("p", { class: "muted" }, "Updates live while this page is open: ", state),
+    percentile.week_xp ? h("p", { "data-testid": "percentile" }, `${percentile.week_xp} XP this week: ahead of ${Math.round(percentile.percentile)}% of this week's learners.`) : null,
     holder,
     board.promote_up_to ? h("p", { class: "muted legend" }, h("span", { class: "swatch promote" }), " promotion zone ", h("span", { class: "swatch demote" }), " demotion zone") : null,
     past.length

@@ -103,7 +103,9 @@ export async function coursePath(app, view, { params }) {
             section.units.map((unit) =>
               h(
                 "li",
-                { class: "unit card" },
+                // The unit's colour from the course, as an accent: set through the CSSOM, which
+                // the page's style-src policy allows (a style attribute it would not).
+                { class: "unit card", "data-color": unit.color || null },
                 h("h3", { dir: "auto" }, unit.title),
                 unit.description ? h("p", { class: "muted", dir: "auto" }, unit.description) : null,
                 unit.guidebook ? h("details", {}, h("summary", {}, "Guidebook"), h("p", { dir: "auto", lang }, unit.guidebook)) : null,
@@ -136,6 +138,9 @@ export async function coursePath(app, view, { params }) {
       ),
     ),
   );
+  for (const unit of view.root.querySelectorAll(".unit[data-color]")) {
+    if (/^#[0-9a-f]{3,8}$/i.test(unit.dataset.color)) unit.style.borderInlineStartColor = unit.dataset.color;
+  }
   try {
     app.storage?.setItem("lingua.course", slug);
   } catch {

@@ -110,7 +110,30 @@ export async function profile(app, view, { params }) {
       person.league ? h("div", { class: "stat" }, h("dt", {}, "League"), h("dd", {}, String(person.league.name || person.league.slug || person.league))) : null,
     ),
     messages,
-    h("p", {}, toggle),
+    h(
+      "p",
+      {},
+      toggle,
+      " ",
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          onclick: async () => {
+            if (!window.confirm(`Block ${person.display_name}? They will not be able to follow you, find you or see your profile.`)) return;
+            try {
+              await app.api.post(`users/${encodeURIComponent(username)}/block/`);
+              app.flash(`You blocked ${person.display_name}.`);
+              app.go("/friends");
+            } catch (error) {
+              messages.replaceChildren(errorView(error));
+            }
+          },
+        },
+        "Block",
+      ),
+    ),
     person.achievements && person.achievements.length
       ? h("section", { class: "card" }, h("h2", {}, "Achievements"), h("ul", {}, person.achievements.map((a) => h("li", {}, icon("trophy"), ` ${a.name}${a.tier ? ` · tier ${a.tier}` : ""}`))))
       : null,
