@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.mfa import totp_is_enabled
 from accounts.models import DailyGoal, User
 from accounts.usernames import USERNAME_MAX_LENGTH
 from accounts.validators import validate_display_text, validate_timezone
@@ -124,6 +125,10 @@ class RegisterOutputSerializer(serializers.ModelSerializer):
 
 class MeOutputSerializer(serializers.ModelSerializer):
     has_password = serializers.SerializerMethodField()
+    totp_enabled = serializers.SerializerMethodField(
+        help_text="Whether signing in asks for a TOTP code (so a client offers to turn it off "
+        "rather than on)."
+    )
 
     class Meta:
         model = User
@@ -141,10 +146,14 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "date_joined",
             "last_login",
             "has_password",
+            "totp_enabled",
         ]
 
     def get_has_password(self, user: User) -> bool:
         return user.has_usable_password()
+
+    def get_totp_enabled(self, user: User) -> bool:
+        return totp_is_enabled(user=user)
 
 
 class MFARequiredErrorSerializer(serializers.Serializer):

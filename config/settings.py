@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "gamification",
     "progress",
     "classrooms",
+    # The web client: a page and static files, importing no app above (DESIGN.md).
+    "learn",
 ]
 
 MIDDLEWARE = [

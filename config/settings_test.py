@@ -36,3 +36,6 @@ REST_FRAMEWORK = {
 # Tests never run collectstatic: WhiteNoise looks files up per request instead of warning at
 # every test client's start that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
+# ...and serves static files from the apps' static folders (finders), as runserver would, so a
+# live server in a browser test gets the web client's scripts.
+WHITENOISE_USE_FINDERS = True

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("teach/", include("classrooms.urls")),
+    path("learn/", include("learn.urls")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     re_path(r"^api/", api_not_found),
 ]

@@ -7,11 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.pagination import PageNumberPagination
 from courses.api import CourseDetailApi as ContentCourseDetailApi
 from courses.models import Course
 from progress import services
 from progress.selectors import (
     course_published_get,
+    enrollments_list,
     lesson_for_session_get,
     lesson_session_view_get,
     lesson_statuses_for,
@@ -19,6 +21,7 @@ from progress.selectors import (
 from progress.serializers import (
     EnrollmentOutputSerializer,
     LessonSessionOutputSerializer,
+    MyCourseOutputSerializer,
     SessionAnswerInputSerializer,
     SessionAnswerOutputSerializer,
     SessionCompleteOutputSerializer,
@@ -61,6 +64,23 @@ class EnrollApi(APIView):
             EnrollmentOutputSerializer(enrollment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class MyCoursesApi(APIView):
+    """What a client shows first: the courses the learner is enrolled in, so a new device (or a
+    cleared browser) finds them without guessing among the catalogue."""
+
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        operation_id="me_courses_list",
+        responses={200: MyCourseOutputSerializer(many=True)},
+        summary="The caller's enrolled (published) courses, the latest enrolment first",
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(enrollments_list(user=request.user), request, view=self)
+        return paginator.get_paginated_response(MyCourseOutputSerializer(page, many=True).data)
 
 
 class LessonSessionStartApi(APIView):

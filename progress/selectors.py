@@ -420,3 +420,13 @@ def lesson_progress_in_course(*, user_id: int, course_id: int):
         .select_related("lesson__unit__section")
         .order_by(*(f"lesson__{field}" for field in COURSE_ORDER))
     )
+
+
+def enrollments_list(*, user) -> QuerySet[Enrollment]:
+    """The learner's enrolments in published courses, the latest first, each with its course and
+    the course's languages loaded (a client's "your courses")."""
+    return (
+        Enrollment.objects.filter(user=user, course__status=CourseStatus.PUBLISHED)
+        .select_related("course__learning_language", "course__from_language")
+        .order_by("-created_at", "-id")
+    )

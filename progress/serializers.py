@@ -3,6 +3,7 @@ import json
 from rest_framework import serializers
 
 from config.api.fields import JSONObjectField
+from courses.serializers import CourseOutputSerializer
 from exercises.grading import ExerciseType
 from gamification.serializers import RewardSerializer
 
@@ -13,6 +14,13 @@ MAX_ANSWER_JSON_CHARS = 10_000
 class EnrollmentOutputSerializer(serializers.Serializer):
     course = serializers.SlugField(source="course.slug")
     created_at = serializers.DateTimeField()
+
+
+class MyCourseOutputSerializer(serializers.Serializer):
+    """An enrolment as `GET me/courses/` lists it: the course, as `GET courses/` shows it."""
+
+    course = CourseOutputSerializer()
+    enrolled_at = serializers.DateTimeField(source="created_at")
 
 
 class SessionOptionSerializer(serializers.Serializer):

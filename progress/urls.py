@@ -7,6 +7,7 @@ urlpatterns = [
     # caller filled in from progress (courses/urls.py leaves the path to this one).
     path("courses/<slug:slug>/", api.CourseDetailApi.as_view(), name="course-detail"),
     path("courses/<slug:slug>/enroll/", api.EnrollApi.as_view(), name="course-enroll"),
+    path("me/courses/", api.MyCoursesApi.as_view(), name="me-courses"),
     path(
         "lessons/<int:lesson_id>/sessions/",
         api.LessonSessionStartApi.as_view(),

@@ -46,6 +46,7 @@ def test_me_shows_the_callers_account(jwt_client, user):
         "date_joined": user.date_joined.isoformat().replace("+00:00", "Z"),
         "last_login": None,
         "has_password": True,
+        "totp_enabled": False,
     }
 
 

@@ -67,6 +67,7 @@ def recovery_codes(user) -> list[str]:
 def test_the_full_flow_set_up_log_in_with_a_code_and_turn_off(
     jwt_client, api_client, user, password, clock
 ):
+    assert jwt_client.get(ME).json()["totp_enabled"] is False
     setup = jwt_client.get(TOTP_URL)
     assert setup.status_code == 200
     body = setup.json()
@@ -83,6 +84,7 @@ def test_the_full_flow_set_up_log_in_with_a_code_and_turn_off(
     assert len(codes) == 10
     assert confirmed.headers["Cache-Control"] == "no-store"
     assert jwt_client.get(RECOVERY_CODES).json() == {"recovery_codes": codes}
+    assert jwt_client.get(ME).json()["totp_enabled"] is True
 
     # The password alone no longer logs in.
     first = login(api_client, user.email, password)
@@ -99,6 +101,7 @@ def test_the_full_flow_set_up_log_in_with_a_code_and_turn_off(
     off = jwt_client.delete(TOTP_URL, {"code": totp_code(body["secret"])})
     assert off.status_code == 204
     assert not Authenticator.objects.filter(user=user).exists()
+    assert jwt_client.get(ME).json()["totp_enabled"] is False
     assert login(api_client, user.email, password).status_code == 200
 
 

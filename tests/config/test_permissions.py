@@ -94,6 +94,7 @@ MATRIX: list[tuple[str, str, str, dict | Callable[[World], dict] | None, dict[st
         signed_in(200),
     ),
     ("me-stats", "GET", "/api/v1/me/stats/", None, signed_in(200)),
+    ("me-courses", "GET", "/api/v1/me/courses/", None, signed_in(200)),
     # Two-factor set-up: each actor on their own account, none of which has TOTP on yet.
     ("me-mfa-totp", "GET", "/api/v1/me/mfa/totp/", None, signed_in(200)),
     # 409 `mfa_setup_not_started`: nobody started a set-up.
