@@ -119,14 +119,22 @@ TEMPLATES = [
     },
 ]
 
+# --- Serving (README, "Serving") ---------------------------------------------------------------
+
+# Threads per web process that run HTTP requests (config/serving.py); the processes are
+# WEB_CONCURRENCY, read by uvicorn itself.
+WEB_THREADS = env.int("WEB_THREADS", default=8)
+
 # --- Data -----------------------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# 0 by default: we serve over ASGI, where Django's docs say to disable persistent connections;
-# each request's sync code may run on another thread, whose kept connection then lingers until
-# PostgreSQL runs out of them.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Kept open between requests: HTTP runs on a fixed pool of WEB_THREADS threads per process
+# (config/serving.py), each with its own connection, so a process holds at most WEB_THREADS + 1
+# (the +1: Channels' one thread for WebSocket consumers); README, "Serving", has the arithmetic.
+# Opening a PostgreSQL connection per request cost more than most requests' queries. The health
+# check (one "SELECT 1" at a request's first query) replaces a connection the server dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
