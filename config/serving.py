@@ -127,7 +127,7 @@ class WSGIBridge:
                     body = BytesIO()
                 size += len(chunk)
                 if size > _SPOOL_BYTES and isinstance(body, BytesIO):
-                    # Closed with the request: Django closes wsgi.input when it is done.
+                    # Freed with the request: the file closes itself when collected.
                     spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+b")  # noqa: SIM115
                     spooled.write(body.getvalue())
                     body = spooled
