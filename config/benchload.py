@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -217,10 +218,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def database_url() -> str:
+    """The URL of the database this process uses (under pytest, the test database)."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    user = quote(params.get("USER") or "", safe="")
+    password = quote(params.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = params.get("HOST") or "localhost"
+    port = f":{params['PORT']}" if params.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{quote(params['NAME'], safe='')}"
+
+
 def server_environment(**extra: str) -> dict[str, str]:
-    """This process's environment with its database and Redis, for a server it starts."""
+    """This process's environment with its database and Redis, for a process it starts."""
     environment = dict(os.environ)
-    environment.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    environment["DATABASE_URL"] = database_url()
+    # Production's settings, also under pytest (whose test settings make a key per process).
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
     environment["SECRET_KEY"] = settings.SECRET_KEY
     environment["JWT_SIGNING_KEY"] = settings.SIMPLE_JWT["SIGNING_KEY"]
     environment["DEBUG"] = "false"

@@ -3,7 +3,7 @@ PostgreSQL and Redis, and one table of what they measured:
 
     python manage.py bench                              # all of them, their default sizes
     python manage.py bench --only bench_serving bench_feed
-    python manage.py bench --args "bench_reviews=--cards 1000 100000"
+    python manage.py bench --with "bench_reviews=--cards 1000 100000"
 
 The commands are found by name (django.core.management.get_commands()), so a benchmark an app adds
 is run without being listed here. Each runs in a process of its own (its last line of output is
@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from config.benchload import server_environment
 
 COLUMNS = ("bench", "figure", "value", "unit", "baseline", "ratio", "goal", "")
 
@@ -99,7 +101,8 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="+", metavar="COMMAND", help="Only these commands.")
         parser.add_argument("--skip", nargs="+", metavar="COMMAND", default=[])
         parser.add_argument(
-            "--args",
+            "--with",
+            dest="bench_args",
             action="append",
             default=[],
             metavar="COMMAND=ARGS",
@@ -123,7 +126,7 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"No such benchmark: {', '.join(sorted(unknown))}.")
         extra = {}
-        for item in options["args"]:
+        for item in options["bench_args"]:
             name, _, value = item.partition("=")
             extra[name] = shlex.split(value)
         chosen = [name for name in (only or names) if name not in skip]
@@ -136,6 +139,7 @@ class Command(BaseCommand):
                 done = subprocess.run(
                     argv,
                     cwd=settings.BASE_DIR,
+                    env=server_environment(),
                     capture_output=True,
                     text=True,
                     timeout=timeout,
