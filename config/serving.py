@@ -93,9 +93,16 @@ class WSGIBridge:
         body = await self._read_body(receive)
         if body is None:  # the client went away before its body arrived
             return
+        environ = wsgi_environ(scope, body)
+        if "CONTENT_LENGTH" not in environ:
+            # A chunked body has no Content-Length; WSGI reads exactly CONTENT_LENGTH bytes.
+            size = body.seek(0, 2)
+            body.seek(0)
+            if size:
+                environ["CONTENT_LENGTH"] = str(size)
         loop = asyncio.get_running_loop()
         status, headers, chunks, rest = await loop.run_in_executor(
-            self.executor, self._respond, wsgi_environ(scope, body)
+            self.executor, self._respond, environ
         )
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if rest is None:

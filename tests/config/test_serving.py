@@ -234,6 +234,24 @@ def test_the_body_reaches_the_application_and_its_answer_comes_back_whole():
     ]
 
 
+def test_a_chunked_body_without_a_length_is_read_whole():
+    seen = {}
+
+    def application(environ, start_response):
+        seen["length"] = environ["CONTENT_LENGTH"]
+        seen["body"] = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+        start_response("200 OK", [])
+        return [b""]
+
+    scope = _scope(method="POST")
+    scope["headers"] = [header for header in scope["headers"] if header[0] != b"content-length"]
+    bridge = WSGIBridge(application, threads=1)
+    _run(bridge, scope, [b"abc", b"def"])
+    bridge.shutdown()
+
+    assert seen == {"length": "6", "body": b"abcdef"}
+
+
 def test_a_streaming_answer_is_sent_chunk_by_chunk_and_closed():
     closed = []
 

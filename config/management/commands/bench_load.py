@@ -157,7 +157,16 @@ class Command(BaseCommand):
         if not stats.exists():
             raise CommandError(f"locust wrote no statistics: {done.stderr[-2000:]}")
         with stats.open() as handle:
-            [total] = [row for row in csv.DictReader(handle) if row["Name"] == "Aggregated"]
+            rows = list(csv.DictReader(handle))
+        [total] = [row for row in rows if row["Name"] == "Aggregated"]
+        # Which routes make the tail: each one's count and percentiles, slowest p95 first.
+        for row in sorted(rows, key=lambda row: -float(row["95%"] or 0)):
+            if row["Name"] != "Aggregated":
+                self.stdout.write(
+                    f"      {row['Method']:<4} {row['Name']:<36} {int(row['Request Count']):6d}  "
+                    f"p50 {float(row['50%']):5.0f} ms  p95 {float(row['95%']):5.0f} ms  "
+                    f"failures {row['Failure Count']}"
+                )
         return Run(
             users=users,
             requests=int(total["Request Count"]),
