@@ -2,6 +2,7 @@
 and the image start) answers HTTP and WebSockets on one port; and the bridge that hands HTTP to
 Django's WSGI handler on threads (config/serving.py) keeps what WSGI promises."""
 
+import asyncio
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +20,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import yaml
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
 from websockets.exceptions import ConnectionClosed
@@ -204,11 +205,26 @@ def _run(application, scope, bodies: list[bytes]) -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    async def call():
-        await application(scope, receive, send)
-
-    async_to_sync(call)()
+    _in_a_thread_of_its_own(application(scope, receive, send))
     return sent
+
+
+def _in_a_thread_of_its_own(coroutine) -> None:
+    # Its own event loop in its own thread: another test may leave a loop running in this one
+    # (Playwright's sync API does), where asyncio.run and async_to_sync refuse to start.
+    failures = []
+
+    def run():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    if failures:
+        raise failures[0]
 
 
 def test_the_body_reaches_the_application_and_its_answer_comes_back_whole():
@@ -288,6 +304,6 @@ def test_a_client_gone_before_its_body_is_not_served():
     async def send(message):
         sent.append(message)
 
-    async_to_sync(WSGIBridge(application, threads=1))(_scope(), receive, send)
+    _in_a_thread_of_its_own(WSGIBridge(application, threads=1)(_scope(), receive, send))
 
     assert sent == []

@@ -163,7 +163,7 @@ class Command(BaseCommand):
         for row in sorted(rows, key=lambda row: -float(row["95%"] or 0)):
             if row["Name"] != "Aggregated":
                 self.stdout.write(
-                    f"      {row['Method']:<4} {row['Name']:<36} {int(row['Request Count']):6d}  "
+                    f"      {row['Type']:<4} {row['Name']:<36} {int(row['Request Count']):6d}  "
                     f"p50 {float(row['50%']):5.0f} ms  p95 {float(row['95%']):5.0f} ms  "
                     f"failures {row['Failure Count']}"
                 )

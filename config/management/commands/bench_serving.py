@@ -31,7 +31,6 @@ from config.benchload import (
 )
 from config.benchmarks import emit, figure, ratio_of
 
-API = "/api/v1"
 GOALS = {"answers": 0.2, "me_stats": 0.3, "course": 0.3, "reviews_due": 0.3}
 
 
