@@ -1,4 +1,4 @@
-# One image for every process: web (uvicorn), worker and beat (celery), and one-off commands.
+# One image for every process: web (`python -m config.serve`: uvicorn), worker and beat (celery), and one-off commands.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,6 +30,7 @@ USER app
 
 EXPOSE 8000
 
-# WEB_CONCURRENCY (uvicorn worker processes) and FORWARDED_ALLOW_IPS (which proxies' X-Forwarded-*
-# headers to trust) are read by uvicorn itself from the environment.
-CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+# `make serve`'s command. HOST, PORT and WEB_CONCURRENCY (worker processes) are read by
+# config/serve.py, FORWARDED_ALLOW_IPS (which proxies' X-Forwarded-* headers to trust) by uvicorn.
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["python", "-m", "config.serve"]

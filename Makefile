@@ -1,7 +1,10 @@
 # One command each, from a bare machine with Python 3.11:
 #   make run    virtualenv, install, migrate, demo accounts and content, worker with beat, and the
 #               site with WebSockets on http://127.0.0.1:8000
+#   make serve  what production runs: HTTP and WebSockets on one port (HOST, PORT,
+#               WEB_CONCURRENCY; no demo data, DEBUG off, settings from the environment)
 #   make test   virtualenv, install, the whole test suite
+#   make bench  every benchmark (manage.py bench_*) on PostgreSQL and Redis, one table
 # With DATABASE_URL / REDIS_URL set, both use PostgreSQL and Redis instead of the embedded default.
 
 SHELL := /bin/bash
@@ -15,15 +18,18 @@ STAMP := $(VENV)/.requirements.stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 # --quiet: no banner; the worker still logs that it is ready, and each task.
 CELERY_WORKER := $(BIN)/celery -A config --quiet worker -B \
 	--scheduler django_celery_beat.schedulers:DatabaseScheduler \
 	--pool=solo --loglevel=INFO
 
-.PHONY: help venv run demo-reset test lint fmt clean
+.PHONY: help venv run serve demo-reset test bench lint fmt clean
 
 help:
 	@echo "make run    set up and serve http://$(HOST):$(PORT) (HTTP + WebSockets) with a worker and beat"
+	@echo "make serve  what production runs (HOST, PORT, WEB_CONCURRENCY; migrate first)"
+	@echo "make bench  every benchmark on PostgreSQL and Redis, one table of figures and goals"
 	@echo "make demo-reset  import the demo course again, over any edits made to it"
 	@echo "make test   set up and run the test suite (PYTEST_ARGS=... to pass options to pytest)"
 	@echo "make lint   ruff check + ruff format --check"
@@ -48,9 +54,10 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-# The worker runs in the background with beat embedded (-B) and the solo pool, uvicorn in the
-# foreground; when uvicorn stops (Ctrl-C), the trap stops the worker. Without REDIS_URL the broker
-# is kombu's filesystem transport in var/, so no broker server is needed.
+# The worker runs in the background with beat embedded (-B) and the solo pool, the web server
+# (`make serve`'s, with DEBUG on) in the foreground; when it stops (Ctrl-C), the trap stops the
+# worker. Without REDIS_URL the broker is kombu's filesystem transport in var/, so no broker
+# server is needed.
 run: $(STAMP)
 	@mkdir -p var/broker var/broker-processed var/broker-control
 	@export DEBUG=true; \
@@ -63,7 +70,21 @@ run: $(STAMP)
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	trap 'exit 130' INT TERM; \
 	echo "Serving http://$(HOST):$(PORT)  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops)"; \
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.serve
+
+# Production's web process (docker compose runs the same command): no migrations, no demo data,
+# settings from the environment (DEBUG off unless set). config/serve.py says what it starts.
+serve: $(STAMP)
+	@HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python -m config.serve
+
+# Every manage.py bench_* command with --json, on PostgreSQL and Redis (defaulted as .ci/run
+# does), and one table of figures, ratios and goals (config/management/commands/bench.py).
+bench: $(STAMP)
+	@export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lingua}" \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # setup_demo leaves a demo course that is already there alone (an editor may have changed it).
 demo-reset: $(STAMP)

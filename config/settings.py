@@ -121,15 +121,26 @@ TEMPLATES = [
     },
 ]
 
+# --- Serving (README, "Serving") ---------------------------------------------------------------
+
+# Threads per web process that run HTTP requests (config/serving.py); the processes are
+# WEB_CONCURRENCY, read by uvicorn itself.
+WEB_THREADS = env.int("WEB_THREADS", default=8)
+
 # --- Data -----------------------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# 0 by default: we serve over ASGI, where Django's docs say to disable persistent connections;
-# each request's sync code may run on another thread, whose kept connection then lingers until
-# PostgreSQL runs out of them.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Kept open between requests: HTTP runs on a fixed pool of WEB_THREADS threads per process
+# (config/serving.py), each with its own connection, so a process holds at most WEB_THREADS + 1
+# (the +1: Channels' one thread for WebSocket consumers); README, "Serving", has the arithmetic.
+# Opening a PostgreSQL connection per request cost more than most requests' queries.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+# Off by default: the check is a "SELECT 1" round trip before each request's first query, a
+# quarter of the time of GET me/stats/ under load (py-spy). Without it, a connection the database
+# dropped (a restart, a failover) fails the one request that meets it, and Django then closes it
+# (a connection that had an error is not reused); true trades that for a round trip per request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

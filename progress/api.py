@@ -34,15 +34,9 @@ class CourseDetailApi(ContentCourseDetailApi):
     Open to anonymous callers (as its parent), who see what a new learner would."""
 
     def get_lesson_statuses(self, course: Course) -> dict[int, str]:
-        # The tree arrives loaded (sections, units, lessons, each by position): course order.
-        ordered = [
-            lesson.id
-            for section in course.sections.all()
-            for unit in section.units.all()
-            for lesson in unit.lessons.all()
-        ]
+        # The tree is read already (self.lesson_ids, in course order): no query for the order.
         return lesson_statuses_for(
-            user=self.request.user, course=course, ordered_lesson_ids=ordered
+            user=self.request.user, course=course, ordered_lesson_ids=self.lesson_ids
         )
 
 

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from config.serve import uvicorn_argv
+
 ROOT = Path(settings.BASE_DIR)
 APP_SERVICES = ("web", "worker", "beat")
 
@@ -63,14 +65,17 @@ def test_backing_services_have_health_checks(services, name):
     assert services[name]["healthcheck"]["test"]
 
 
-def test_web_serves_the_asgi_application(services):
+def test_web_serves_the_asgi_application_on_all_interfaces(services):
+    # `make serve`'s command (tests/config/test_serving.py checks it is the same one).
     argv = _command(services["web"])
+    environment = services["web"]["environment"]
 
-    assert argv[0] == "uvicorn"
-    application = _import_object(argv[1])
-    assert callable(application)
-    assert _option(argv, "--host") == "0.0.0.0"
-    assert _option(argv, "--port") == "8000"
+    assert argv == ["python", "-m", "config.serve"]
+    served = uvicorn_argv(environment)
+    assert callable(_import_object(served[1]))
+    assert _option(served, "--host") == "0.0.0.0"
+    assert _option(served, "--port") == "8000"
+    assert services["web"]["ports"] == ["8000:8000"]
 
 
 @pytest.mark.parametrize(("name", "subcommand"), [("worker", "worker"), ("beat", "beat")])

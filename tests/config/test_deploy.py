@@ -67,17 +67,19 @@ def test_debug_off_is_the_default(tmp_path):
     assert "ImproperlyConfigured" in result.stderr
 
 
-def test_database_connections_are_not_kept_open_by_default(tmp_path):
-    # Served over ASGI: Django's docs say persistent connections should be disabled there.
+def test_database_connections_are_kept_per_thread_by_default(tmp_path):
+    # HTTP runs on a fixed pool of threads (config/serving.py), each keeping its connection; the
+    # README's "Serving" has the arithmetic against max_connections.
     result = _manage(
         tmp_path,
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], settings.WEB_THREADS)",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0"
+    assert result.stdout.strip() == "600 False 8"

@@ -3,6 +3,7 @@ at scale"): builds learners, feed events and follows with bulk_create, times eac
 times, prints both medians and their ratio. Everything it writes is rolled back unless --keep.
 """
 
+import json
 import random
 import statistics
 import time
@@ -15,6 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from config.benchmarks import figure
 from social.api import FeedApi
 from social.models import FeedEvent, FeedEventKind, Follow
 
@@ -41,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=10)
         parser.add_argument("--explain", action="store_true", help="Print the query plans too.")
         parser.add_argument("--keep", action="store_true", help="Keep the data it builds.")
+        parser.add_argument(
+            "--json", action="store_true", help="Last line: the figures as JSON (make bench)."
+        )
 
     def handle(self, *args, **options):
         if options["large"] >= options["learners"] or options["small"] > options["large"]:
@@ -49,11 +54,30 @@ class Command(BaseCommand):
             self.stderr.write("Not PostgreSQL: the figures say little about production.")
         try:
             with transaction.atomic():
-                self._run(options)
+                medians = self._run(options)
                 if not options["keep"]:
                     raise _Rollback
         except _Rollback:
             self.stdout.write("(the data built is rolled back)")
+        if options["json"]:
+            ratio = medians["large"] / medians["small"]
+            figures = [
+                figure(
+                    f"GET feed/ following {options['small']}",
+                    medians["small"] * 1000,
+                    "ms (median)",
+                ),
+                figure(
+                    f"GET feed/ following {options['large']} vs following {options['small']}",
+                    medians["large"] * 1000,
+                    "ms (median)",
+                    baseline=medians["small"] * 1000,
+                    ratio=ratio,
+                    goal="< 2",
+                    ok=ratio < 2,
+                ),
+            ]
+            self.stdout.write(json.dumps({"bench": "feed", "figures": figures}))
 
     def _run(self, options):
         rng = random.Random(options["seed"])
@@ -87,6 +111,7 @@ class Command(BaseCommand):
                 self._explain(reader, options["page_size"])
         ratio = medians["large"] / medians["small"]
         self.stdout.write(f"ratio large/small: {ratio:.2f}")
+        return medians
 
     def _learners(self, count, *, tag):
         # bulk_create skips User.save, which would suggest usernames one query at a time.

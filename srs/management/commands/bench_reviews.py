@@ -12,6 +12,7 @@ so the latency should not grow with the number of cards: the ratio printed shoul
 (the goal is under 2).
 """
 
+import json
 import random
 import statistics
 import time
@@ -24,6 +25,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from config.benchmarks import figure
 from courses.models import Course, Language, Word
 from srs.models import CardState, ReviewCard
 
@@ -55,6 +57,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep", action="store_true", help="Commit the seeded rows instead of rolling back."
         )
+        parser.add_argument(
+            "--json", action="store_true", help="Last line: the figures as JSON (make bench)."
+        )
 
     def handle(self, *args, cards, runs, batch_size, keep, **options):
         small, large = cards
@@ -65,11 +70,28 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {connection.vendor}; cards: {small:,} and {large:,}")
         try:
             with transaction.atomic():
-                self._run(small, large, runs, batch_size)
+                medians = self._run(small, large, runs, batch_size)
                 if not keep:
                     raise _Rollback
         except _Rollback:
             self.stdout.write("Rolled back: nothing was kept.")
+        if options.get("json"):
+            ratio = medians[large] / medians[small]
+            figures = [
+                figure(
+                    f"GET reviews/due/ with {small:,} cards", medians[small] * 1000, "ms (median)"
+                ),
+                figure(
+                    f"GET reviews/due/ with {large:,} cards vs {small:,}",
+                    medians[large] * 1000,
+                    "ms (median)",
+                    baseline=medians[small] * 1000,
+                    ratio=ratio,
+                    goal="< 2",
+                    ok=ratio < 2,
+                ),
+            ]
+            self.stdout.write(json.dumps({"bench": "reviews", "figures": figures}))
 
     def _run(self, small: int, large: int, runs: int, batch_size: int) -> None:
         now = timezone.now()
@@ -97,6 +119,7 @@ class Command(BaseCommand):
         ratio = medians[large] / medians[small]
         verdict = "OK" if ratio < 2 else "TOO SLOW"
         self.stdout.write(f"ratio {large:,} / {small:,} cards: {ratio:.2f} ({verdict}, goal < 2)")
+        return medians
 
     def _course(self, tag: str) -> Course:
         learning = Language.objects.create(code=f"xb-{tag}", name=f"Bench {tag}")

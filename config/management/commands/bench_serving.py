@@ -1,0 +1,183 @@
+"""Throughput of what `make serve` runs, against a bare Django view under the same server in the
+same run, and that bare view against gunicorn's threaded workers with as many processes:
+
+    python manage.py bench_serving                 # 2 workers, 5 s per figure, wrk if installed
+    python manage.py bench_serving --json          # and the JSON line `make bench` reads
+
+It builds a published course of 300 lessons and a few learners (enrolled, signed in with real
+tokens, with review cards due and lesson sessions open), starts the server on a free port, and
+drives each path in turn with 4 client threads: the bare view (`GET /healthz`, Django's whole
+middleware chain and a JSON answer, no database), `POST sessions/{id}/answers/` (right answers,
+each to an exercise not answered yet), `GET me/stats/`, `GET courses/{slug}/` and
+`GET reviews/due/`. Goals (issue 13): bare view >= 0.8 of gunicorn, answers >= 0.2 of the bare
+view, the three reads >= 0.3. Everything it built is deleted at the end.
+"""
+
+import os
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config import benchdata
+from config.benchload import (
+    Req,
+    Served,
+    free_port,
+    gunicorn_argv,
+    load_run,
+    serve_argv,
+    server_environment,
+    wrk_available,
+)
+from config.benchmarks import emit, figure, ratio_of
+
+GOALS = {"answers": 0.2, "me_stats": 0.3, "course": 0.3, "reviews_due": 0.3}
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark make serve: a bare view against gunicorn, the hot paths against the bare view."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY (default 2).")
+        parser.add_argument("--threads", type=int, default=None, help="WEB_THREADS (default 8).")
+        parser.add_argument("--seconds", type=float, default=5.0, help="Per figure (default 5).")
+        parser.add_argument("--client-threads", type=int, default=4)
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--learners", type=int, default=4)
+        parser.add_argument("--lessons", type=int, default=300)
+        parser.add_argument("--exercises", type=int, default=10, help="Per lesson.")
+        parser.add_argument("--cards", type=int, default=30, help="Review cards due per learner.")
+        parser.add_argument(
+            "--answers",
+            type=int,
+            default=12_000,
+            help="Distinct right answers prepared (at most one per exercise of a session).",
+        )
+        parser.add_argument(
+            "--client", choices=["auto", "wrk", "python"], default="auto",
+            help="wrk when installed (auto), else a threaded Python client.",
+        )  # fmt: skip
+        parser.add_argument("--no-baseline", action="store_true", help="Skip gunicorn.")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        client = options["client"]
+        if client == "auto":
+            client = "wrk" if wrk_available() else "python"
+        if client == "wrk" and not wrk_available():
+            raise CommandError(
+                "wrk is not installed (apt-get install wrk), or use --client python."
+            )
+        if min(options["workers"], options["learners"], options["lessons"]) < 1:
+            raise CommandError("--workers, --learners and --lessons need at least 1.")
+        threads = options["threads"] or int(os.environ.get("WEB_THREADS", 8))
+        tag = f"bs{uuid.uuid4().hex[:8]}"
+        self.stdout.write(
+            f"client {client}, {options['client_threads']} threads, {options['connections']} "
+            f"connections; server: {options['workers']} workers x {threads} threads"
+        )
+        try:
+            reqs = self._build(tag, options)
+            figures = self._measure(reqs, client, threads, options)
+        finally:
+            benchdata.bench_data_remove(tag=tag)
+        emit(self, "serving", figures, as_json=options["json"])
+
+    def _build(self, tag: str, options) -> dict[str, list[Req]]:
+        reqs = benchdata.requests_build(
+            tag=tag,
+            learners=options["learners"],
+            lessons=options["lessons"],
+            exercises=options["exercises"],
+            cards=options["cards"],
+            answers=options["answers"],
+        )
+        self.stdout.write(
+            f"built a course of {options['lessons']} lessons, {options['learners']} learners, "
+            f"{len(reqs['answers'])} answers to give"
+        )
+        return reqs
+
+    def _measure(self, reqs, client, threads, options) -> list[dict]:
+        seconds, workers = options["seconds"], options["workers"]
+        run = {
+            "seconds": seconds,
+            "threads": options["client_threads"],
+            "connections": options["connections"],
+            "client": client,
+        }
+        results = {}
+        port = free_port()
+        environment = server_environment(
+            HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers), WEB_THREADS=str(threads)
+        )
+        with Served(serve_argv(), port=port, environment=environment) as served:
+            load_run(served.base, reqs["bare"], **(run | {"seconds": min(seconds, 2)}))  # warm
+            for name in ("bare", "answers", "me_stats", "course", "reviews_due"):
+                results[name] = load_run(served.base, reqs[name], **run)
+                self._line(name, results[name])
+        if results["answers"].requests > len(reqs["answers"]):
+            self.stderr.write("More answers were sent than prepared: raise --answers.")
+        baseline = None
+        argv = None if options["no_baseline"] else gunicorn_argv(
+            port=(port := free_port()), workers=workers, threads=threads
+        )  # fmt: skip
+        if argv:
+            with Served(argv, port=port, environment=server_environment()) as served:
+                load_run(served.base, reqs["bare"], **(run | {"seconds": min(seconds, 2)}))
+                baseline = load_run(served.base, reqs["bare"], **run)
+                self._line("bare (gunicorn gthread)", baseline)
+        elif not options["no_baseline"]:
+            self.stderr.write("gunicorn is not installed: no baseline.")
+
+        bare = results["bare"]
+        ratio = ratio_of(bare.rate, baseline.rate if baseline else None)
+        figures = [
+            figure(
+                "bare view (GET /healthz) vs gunicorn gthread",
+                bare.rate,
+                "req/s",
+                baseline=baseline.rate if baseline else None,
+                ratio=ratio,
+                goal=">= 0.8",
+                ok=None if ratio is None else ratio >= 0.8 and bare.errors == 0,
+            )
+        ]
+        labels = {
+            "answers": "POST sessions/{id}/answers/",
+            "me_stats": "GET me/stats/",
+            "course": f"GET courses/{{slug}}/ ({options['lessons']} lessons)",
+            "reviews_due": "GET reviews/due/",
+        }
+        for name, label in labels.items():
+            result = results[name]
+            ratio = ratio_of(result.rate, bare.rate)
+            figures.append(
+                figure(
+                    f"{label} vs bare view",
+                    result.rate,
+                    "req/s",
+                    baseline=bare.rate,
+                    ratio=ratio,
+                    goal=f">= {GOALS[name]}",
+                    ok=ratio is not None and ratio >= GOALS[name] and result.errors == 0,
+                )
+            )
+        figures.append(
+            figure(
+                "errors (non-2xx, socket)",
+                sum(result.errors for result in results.values()),
+                "responses",
+                goal="0",
+                ok=all(result.errors == 0 for result in results.values()),
+            )
+        )
+        return figures
+
+    def _line(self, name, result) -> None:
+        self.stdout.write(
+            f"  {name:<24} {result.rate:8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
+            f"p95 {result.p95_ms:6.1f} ms  errors {result.errors}"
+        )
