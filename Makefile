@@ -74,7 +74,10 @@ run: $(STAMP)
 
 # Production's web process (docker compose runs the same command): no migrations, no demo data,
 # settings from the environment (DEBUG off unless set). config/serve.py says what it starts.
+# The static files are collected first, as the Docker image does when it is built: with DEBUG off
+# the pages' styles and the web client are served from the manifest collectstatic writes.
 serve: $(STAMP)
+	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python -m config.serve
 
 # Every manage.py bench_* command with --json, on PostgreSQL and Redis (defaulted as .ci/run
@@ -84,6 +87,7 @@ bench: $(STAMP)
 		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # setup_demo leaves a demo course that is already there alone (an editor may have changed it).
