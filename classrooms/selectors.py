@@ -63,6 +63,13 @@ def week_start(at: datetime) -> datetime:
     return datetime.combine(day - timedelta(days=day.weekday()), time.min, tzinfo=UTC)
 
 
+def student_name(student: User) -> str:
+    """How teachers see a student: their display name, else their username. Never the user's
+    `get_short_name()`, which falls back to the part of the email before the @: a teacher sees a
+    student's email only when the student shares it."""
+    return student.display_name or student.username or f"Student #{student.pk}"
+
+
 # --- Teachers and their classes -----------------------------------------------------------------
 
 
@@ -107,6 +114,14 @@ def members_active(*, classroom: Classroom) -> list[Membership]:
         Membership.objects.filter(classroom=classroom, left_at__isnull=True)
         .select_related("student")
         .order_by("joined_at", "id")
+    )
+
+
+def member_ids_active(*, classroom: Classroom) -> list[int]:
+    return list(
+        Membership.objects.filter(classroom=classroom, left_at__isnull=True).values_list(
+            "student_id", flat=True
+        )
     )
 
 
@@ -275,7 +290,7 @@ class RosterRow:
 
 
 SORTS = {
-    "name": lambda row: (row.student.get_short_name().lower(), row.student.pk),
+    "name": lambda row: (student_name(row.student).lower(), row.student.pk),
     "week_xp": lambda row: (row.week_xp, row.student.pk),
     "streak": lambda row: (row.streak, row.student.pk),
     "last_active": lambda row: (
@@ -637,10 +652,15 @@ def join_code_normalize(code: str) -> str:
 
 
 def classroom_open_by_code(*, code: str) -> Classroom | None:
-    """The class this code opens, unless it is archived."""
+    """The class this code opens, unless it is archived. A code is a few ASCII letters and digits:
+    anything else (a NUL byte from an invite link, which PostgreSQL refuses) opens nothing."""
+    code = join_code_normalize(code)
+    max_length = Classroom._meta.get_field("join_code").max_length
+    if not code or len(code) > max_length or not (code.isascii() and code.isalnum()):
+        return None
     return (
         Classroom.objects.select_related("course")
-        .filter(join_code=join_code_normalize(code), archived_at__isnull=True)
+        .filter(join_code=code, archived_at__isnull=True)
         .first()
     )
 

@@ -13,6 +13,8 @@ from accounts.selectors import user_get_by_email, user_is_teacher
 from accounts.validators import validate_timezone
 from classrooms.error_codes import ClassroomsErrorCode
 from classrooms.models import (
+    ASSIGNMENT_FIRST_DAY,
+    ASSIGNMENT_LAST_DAY,
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     Assignment,
@@ -149,10 +151,12 @@ def co_teacher_add(*, classroom: Classroom, email: str) -> ClassroomTeacher:
 
 
 @transaction.atomic
-def co_teacher_remove(*, classroom: Classroom, teacher_id: int) -> None:
-    ClassroomTeacher.objects.filter(
+def co_teacher_remove(*, classroom: Classroom, teacher_id: int) -> bool:
+    """Removes a co-teacher (never the owner); False when there was none by this id."""
+    deleted, _ = ClassroomTeacher.objects.filter(
         classroom=classroom, teacher_id=teacher_id, role=TeacherRole.CO_TEACHER
     ).delete()
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -233,7 +237,13 @@ def assignment_create(
         errors["xp_goal"] = [f"From 0 to {XP_GOAL_MAX}."]
     if not lesson_ids and not xp_goal:
         errors.setdefault("lessons", []).append("Choose lessons, an XP goal, or both.")
-    if due_at < starts_at:
+    for name, day in (("starts_at", starts_at), ("due_at", due_at)):
+        if not ASSIGNMENT_FIRST_DAY <= day <= ASSIGNMENT_LAST_DAY:
+            errors[name] = [
+                f"A day from {ASSIGNMENT_FIRST_DAY.isoformat()} to "
+                f"{ASSIGNMENT_LAST_DAY.isoformat()}."
+            ]
+    if due_at < starts_at and "due_at" not in errors:
         errors["due_at"] = ["The due date cannot be before the start."]
     if errors:
         raise ApplicationError(

@@ -11,10 +11,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import user_is_teacher
@@ -40,6 +42,7 @@ from classrooms.selectors import (
     classrooms_for_teacher,
     item_analytics,
     member_get,
+    member_ids_active,
     members_left,
     roster_get,
     sort_parse,
@@ -143,7 +146,14 @@ def classroom_new(request):
         else:
             messages.success(request, f"Your class {classroom.name} is ready: share its code.")
             return redirect("classrooms:detail", classroom.id)
-    return render(request, "classrooms/classroom_new.html", {"form": form, "courses": courses})
+    # A form sent back with its errors is a 400, on every teacher page.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "classrooms/classroom_new.html",
+        {"form": form, "courses": courses},
+        status=status,
+    )
 
 
 @teacher_required
@@ -235,6 +245,7 @@ def classroom_settings(request, classroom_id: int):
             "co_teacher_form": CoTeacherForm(),
             "teachers": classroom_teachers(classroom=classroom),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -242,7 +253,11 @@ def classroom_settings(request, classroom_id: int):
 @require_POST
 def classroom_archive_view(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    archive = request.POST.get("archive", "1") == "1"
+    choice = request.POST.get("archive", "1")
+    if choice not in ("0", "1"):
+        # Anything else ("true", "yes") would otherwise read as "restore": the opposite of asked.
+        return HttpResponseBadRequest("archive is 1 (archive) or 0 (restore).")
+    archive = choice == "1"
     classroom_archive(classroom=classroom, archived=archive)
     messages.success(request, "Archived: students can no longer join." if archive else "Restored.")
     return redirect("classrooms:detail", classroom.id)
@@ -289,7 +304,12 @@ def co_teacher_add_view(request, classroom_id: int):
 @require_POST
 def co_teacher_remove_view(request, classroom_id: int, teacher_id: int):
     classroom = _classroom(request, classroom_id)
-    co_teacher_remove(classroom=classroom, teacher_id=teacher_id)
+    if not co_teacher_remove(classroom=classroom, teacher_id=teacher_id):
+        raise Http404("No such co-teacher in this class.")
+    if teacher_id == request.user.pk:
+        # A co-teacher who removed themselves no longer sees the class.
+        messages.success(request, f"You no longer teach {classroom.name}.")
+        return redirect("classrooms:home")
     messages.success(request, "Co-teacher removed.")
     return redirect("classrooms:settings", classroom.id)
 
@@ -358,27 +378,24 @@ def student_detail(request, classroom_id: int, student_id: int):
     )
 
 
-def _student_ids(classroom: Classroom) -> list[int]:
-    return [m.student_id for m in classroom.memberships.filter(left_at__isnull=True)]
-
-
 @teacher_required
 @require_GET
 def items(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    rows = item_analytics(classroom=classroom, student_ids=_student_ids(classroom))
+    rows = item_analytics(classroom=classroom, student_ids=member_ids_active(classroom=classroom))
     return render(request, "classrooms/items.html", {"classroom": classroom, "items": rows})
 
 
 def _csv_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
 def _slug(classroom: Classroom) -> str:
-    kept = "".join(ch if ch.isalnum() else "-" for ch in classroom.name.lower())
-    return "-".join(part for part in kept.split("-") if part)[:40] or f"class-{classroom.id}"
+    """An ASCII file name: a header value outside Latin-1 would go out MIME-encoded, which
+    browsers save under that encoded name ("Élève" becomes "eleve"; a Greek name, "class-7")."""
+    return slugify(classroom.name)[:40].strip("-") or f"class-{classroom.id}"
 
 
 @teacher_required
@@ -423,7 +440,7 @@ def progress_csv(request, classroom_id: int):
 @require_GET
 def items_csv(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    rows = item_analytics(classroom=classroom, student_ids=_student_ids(classroom))
+    rows = item_analytics(classroom=classroom, student_ids=member_ids_active(classroom=classroom))
     header = [
         "exercise_id",
         "unit",
@@ -469,6 +486,10 @@ def join(request, code: str):
     if classroom is None:
         return render(request, "classrooms/join.html", {"classroom": None}, status=404)
     if request.method == "POST":
-        classroom_join(student=request.user, code=code)
+        try:
+            classroom_join(student=request.user, code=code)
+        except ApplicationError:
+            # Archived, or its code changed, since the check above.
+            return render(request, "classrooms/join.html", {"classroom": None}, status=404)
         return render(request, "classrooms/joined.html", {"classroom": classroom})
     return render(request, "classrooms/join.html", {"classroom": classroom, "code": code})

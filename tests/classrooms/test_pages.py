@@ -50,7 +50,7 @@ def test_a_draft_course_cannot_be_chosen(client):
 
     response = client.post("/teach/classrooms/new/", {"name": "7A", "course": "draft"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Classroom.objects.exists()
 
 
