@@ -3,6 +3,7 @@
 import secrets
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -41,6 +42,10 @@ from progress.services import enrollment_create
 JOIN_CODE_TRIES = 8
 NAME_MAX_LENGTH = Classroom._meta.get_field("name").max_length
 XP_GOAL_MAX = 100_000
+# A few wrong join codes are typos; dozens are someone walking the 31**6 codes for a class to
+# get into. Past this many misses in the window, every lookup by that person is refused.
+JOIN_MISSES_ALLOWED = 20
+JOIN_MISSES_WINDOW_SECONDS = 3600
 
 
 def _join_code_new() -> str:
@@ -159,12 +164,36 @@ def co_teacher_remove(*, classroom: Classroom, teacher_id: int) -> bool:
     return bool(deleted)
 
 
+def _join_misses_key(user_id: int) -> str:
+    return f"classrooms:join-misses:{user_id}"
+
+
+def classroom_by_code_for(*, user, code: str) -> Classroom | None:
+    """The open class `user` may join with `code`, or None. Each miss counts (in the cache); past
+    JOIN_MISSES_ALLOWED misses in the window the lookup answers 429 even for a right code, since
+    a different answer for it would still tell a guesser they had found one."""
+    key = _join_misses_key(user.pk)
+    if (cache.get(key) or 0) >= JOIN_MISSES_ALLOWED:
+        raise ApplicationError(
+            "Too many wrong join codes: try again in an hour, or ask your teacher for the link.",
+            code=ApiErrorCode.THROTTLED,
+            status_code=429,
+        )
+    classroom = classroom_open_by_code(code=code or "")
+    if classroom is None and not cache.add(key, 1, JOIN_MISSES_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, JOIN_MISSES_WINDOW_SECONDS)
+    return classroom
+
+
 @transaction.atomic
 def classroom_join(*, student, code: str, now: datetime | None = None) -> tuple[Membership, bool]:
     """Joins the class whose code this is; (membership, created). Joining again is harmless, and
     a student who left comes back with a new joining date."""
     now = aware(now)
-    classroom = classroom_open_by_code(code=code or "")
+    classroom = classroom_by_code_for(user=student, code=code)
     if classroom is None:
         raise NotFound("No open classroom has this code.", code=AccountsErrorCode.INVALID_CODE)
     membership, created = Membership.objects.select_for_update().get_or_create(

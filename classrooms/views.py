@@ -37,7 +37,6 @@ from classrooms.selectors import (
     assignments_of,
     class_xp_per_day,
     classroom_for_teacher_get,
-    classroom_open_by_code,
     classroom_teachers,
     classrooms_for_teacher,
     item_analytics,
@@ -52,6 +51,7 @@ from classrooms.services import (
     assignment_create,
     assignment_delete,
     classroom_archive,
+    classroom_by_code_for,
     classroom_create,
     classroom_join,
     classroom_update,
@@ -482,14 +482,20 @@ def items_csv(request, classroom_id: int):
 def join(request, code: str):
     """Where a class's invite link leads. A stranger signs in or up first (the login page keeps
     `next`, so they come back here); joining takes a click, never a bare GET."""
-    classroom = classroom_open_by_code(code=code)
+    try:
+        classroom = classroom_by_code_for(user=request.user, code=code)
+        if classroom is not None and request.method == "POST":
+            classroom_join(student=request.user, code=code)
+            return render(request, "classrooms/joined.html", {"classroom": classroom})
+    except ApplicationError as error:
+        # Too many wrong codes (429); or, on a click, a class archived (or its code changed)
+        # since the lookup just above (404).
+        return render(
+            request,
+            "classrooms/join.html",
+            {"classroom": None, "error": error.message},
+            status=error.status_code,
+        )
     if classroom is None:
         return render(request, "classrooms/join.html", {"classroom": None}, status=404)
-    if request.method == "POST":
-        try:
-            classroom_join(student=request.user, code=code)
-        except ApplicationError:
-            # Archived, or its code changed, since the check above.
-            return render(request, "classrooms/join.html", {"classroom": None}, status=404)
-        return render(request, "classrooms/joined.html", {"classroom": classroom})
     return render(request, "classrooms/join.html", {"classroom": classroom, "code": code})

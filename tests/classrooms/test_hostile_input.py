@@ -13,9 +13,14 @@ from rest_framework.test import APIClient
 
 from classrooms import views
 from classrooms.models import Assignment, Classroom, ClassroomTeacher, Membership
-from classrooms.services import teacher_settings_update, weekly_digest_send
+from classrooms.services import (
+    JOIN_MISSES_ALLOWED,
+    classroom_join,
+    teacher_settings_update,
+    weekly_digest_send,
+)
 from tests.accounts.factories import UserFactory
-from tests.classrooms.factories import AssignmentFactory, MembershipFactory
+from tests.classrooms.factories import AssignmentFactory, ClassroomFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,13 +172,48 @@ def test_a_class_archived_between_the_invite_page_and_the_click_is_a_404(
     """The invite page checked the code; by the time of the click, the class is archived."""
     classroom = a_class.classroom
     Classroom.objects.filter(pk=classroom.pk).update(archived_at=timezone.now())
-    monkeypatch.setattr(views, "classroom_open_by_code", lambda *, code: classroom)
+    monkeypatch.setattr(views, "classroom_by_code_for", lambda *, user, code: classroom)
     client.force_login(user)
 
     response = client.post(f"/teach/join/{classroom.join_code}/")
 
     assert response.status_code == 404
     assert not Membership.objects.filter(student=user).exists()
+
+
+def test_guessing_join_codes_is_stopped_after_twenty_misses(client, user, a_class):
+    api = APIClient()
+    api.force_authenticate(user)
+    other = APIClient()
+    other.force_authenticate(UserFactory())
+    code = a_class.classroom.join_code
+
+    misses = [
+        api.post("/api/v1/classrooms/join/", {"code": f"ZZZZ{n:02d}"}, format="json").status_code
+        for n in range(JOIN_MISSES_ALLOWED)
+    ]
+    blocked = api.post("/api/v1/classrooms/join/", {"code": code}, format="json")
+    client.force_login(user)
+    page = client.get(f"/teach/join/{code}/")
+    someone_else = other.post("/api/v1/classrooms/join/", {"code": code}, format="json")
+
+    assert set(misses) == {404}
+    # Even the right code: a different answer would tell the guesser they had found one.
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "throttled"
+    assert page.status_code == 429
+    assert "Too many wrong join codes" in page.content.decode()
+    assert not Membership.objects.filter(student=user).exists()
+    assert someone_else.status_code == 201
+
+
+def test_joining_right_codes_never_counts_as_guessing(user):
+    classrooms = [ClassroomFactory() for _ in range(JOIN_MISSES_ALLOWED + 1)]
+
+    for classroom in classrooms:
+        classroom_join(student=user, code=classroom.join_code)
+
+    assert Membership.objects.filter(student=user).count() == len(classrooms)
 
 
 # --- Archive and co-teachers --------------------------------------------------------------------
