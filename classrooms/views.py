@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import user_is_teacher
 from classrooms import charts
-from classrooms.exports import csv_bytes
+from classrooms.exports import csv_bytes, items_table, progress_table
 from classrooms.forms import (
     AlertsForm,
     AssignmentForm,
@@ -183,6 +183,15 @@ def classroom_detail(request, classroom_id: int):
     )
     completion = assignment_completion(assignments=assignments, rows=rows)
     sort_key, descending = sort_parse(sort)
+    sort_columns = [
+        ("name", "Student"),
+        ("week_xp", "XP this week"),
+        ("streak", "Streak"),
+        ("last_active", "Last active"),
+        ("lessons", "Lessons completed"),
+        ("accuracy", "Accuracy (30 days)"),
+        ("done", "Assignments done"),
+    ]
     return render(
         request,
         "classrooms/classroom_detail.html",
@@ -203,15 +212,8 @@ def classroom_detail(request, classroom_id: int):
             ),
             "sort_key": sort_key,
             "descending": descending,
-            "sort_columns": [
-                ("name", "Student"),
-                ("week_xp", "XP this week"),
-                ("streak", "Streak"),
-                ("last_active", "Last active"),
-                ("lessons", "Lessons completed"),
-                ("accuracy", "Accuracy (30 days)"),
-                ("done", "Assignments done"),
-            ],
+            "sort_columns": sort_columns,
+            "sort_label": dict(sort_columns)[sort_key],
         },
     )
 
@@ -404,35 +406,7 @@ def progress_csv(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
     assignments = assignments_of(classroom=classroom)
     rows = roster_get(classroom=classroom, assignments=assignments)
-    header = [
-        "username",
-        "display_name",
-        "email",
-        "joined_at",
-        "xp_this_week",
-        "streak",
-        "total_xp",
-        "last_active",
-        "lessons_completed",
-        "accuracy_30_days",
-        *[f"{a.title} (due {a.due_at.isoformat()})" for a in assignments],
-    ]
-    body = [
-        [
-            row.student.username,
-            row.student.display_name,
-            row.email,
-            row.membership.joined_at.isoformat(timespec="seconds"),
-            row.week_xp,
-            row.streak,
-            row.total_xp,
-            row.last_active.isoformat(timespec="seconds") if row.last_active else "",
-            row.lessons_completed,
-            row.accuracy,
-            *[row.statuses[a.id].status.value if a.id in row.statuses else "" for a in assignments],
-        ]
-        for row in rows
-    ]
+    header, body = progress_table(rows=rows, assignments=assignments)
     return _csv_response(csv_bytes(header, body), f"{_slug(classroom)}-progress.csv")
 
 
@@ -441,36 +415,7 @@ def progress_csv(request, classroom_id: int):
 def items_csv(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
     rows = item_analytics(classroom=classroom, student_ids=member_ids_active(classroom=classroom))
-    header = [
-        "exercise_id",
-        "unit",
-        "lesson",
-        "type",
-        "prompt",
-        "attempts",
-        "learners",
-        "first_tries",
-        "first_try_accuracy",
-    ]
-    for n in range(1, 4):
-        header += [f"wrong_answer_{n}", f"wrong_answer_{n}_count"]
-    body = []
-    for item in rows:
-        line = [
-            item.exercise_id,
-            item.unit,
-            item.lesson,
-            item.type,
-            item.prompt,
-            item.attempts,
-            item.learners,
-            item.first_tries,
-            item.first_try_accuracy,
-        ]
-        wrong = item.wrong_answers + [("", "")] * (3 - len(item.wrong_answers))
-        for answer, count in wrong[:3]:
-            line += [answer, count]
-        body.append(line)
+    header, body = items_table(items=rows)
     return _csv_response(csv_bytes(header, body), f"{_slug(classroom)}-items.csv")
 
 

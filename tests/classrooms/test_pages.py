@@ -106,6 +106,8 @@ def test_the_roster_sorts_on_the_server(client, a_class):
     order = re.findall(r'<tr data-student="([^"]+)"', page)
     assert order == ["zed", a_class.student.username]
     assert 'aria-sort="descending"' in page
+    # The caption names the column as its heading does, not by the query's key.
+    assert "sorted by xp this week (highest first)" in page
     assert order[::-1] == re.findall(
         r'<tr data-student="([^"]+)"', _page(client, a_class.classroom, "?sort=week_xp")
     )
