@@ -46,6 +46,13 @@ class Classroom(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            # Codes are looked up upper-cased (`join_code_normalize`): any other stored code
+            # could never be typed in.
+            models.CheckConstraint(
+                condition=Q(join_code__regex=r"^[A-Z0-9]{4,16}$"), name="classroom_join_code_form"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -80,6 +87,9 @@ class ClassroomTeacher(models.Model):
                 fields=["classroom"],
                 condition=Q(role="owner"),
                 name="classroom_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=TeacherRole.values), name="classroom_teacher_role_valid"
             ),
         ]
 

@@ -64,6 +64,23 @@ def test_the_database_refuses_an_assignment_day_out_of_range(a_class):
 
 
 @pytest.mark.parametrize(
+    ("model", "changes"),
+    [
+        (Classroom, {"join_code": "abc123"}),  # never typed in: codes are looked up upper-cased
+        (Classroom, {"join_code": "AB"}),
+        (ClassroomTeacher, {"role": "student"}),
+    ],
+)
+def test_the_database_refuses_a_code_or_role_nobody_could_use(a_class, model, changes):
+    rows = model.objects.filter(
+        **({"pk": a_class.classroom.pk} if model is Classroom else {"teacher": a_class.co_teacher})
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(**changes)
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {**WEEK, "lessons": ["abc"], "starts_at": "2025-03-03", "due_at": "2025-03-04"},
