@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from accounts.models import User
 from classrooms.models import (
@@ -98,15 +98,9 @@ def classroom_teachers(*, classroom: Classroom) -> list[ClassroomTeacher]:
     return list(
         ClassroomTeacher.objects.filter(classroom=classroom)
         .select_related("teacher")
-        .order_by("role", "added_at")
+        # The owner first ("co_teacher" sorts before "owner" as text).
+        .order_by(Case(When(role=TeacherRole.OWNER, then=0), default=1), "added_at", "id")
     )
-
-
-def classroom_owner_names(*, classroom_ids) -> dict[int, str]:
-    rows = ClassroomTeacher.objects.filter(
-        classroom_id__in=classroom_ids, role=TeacherRole.OWNER
-    ).select_related("teacher")
-    return {row.classroom_id: row.teacher.get_full_name() for row in rows}
 
 
 def members_active(*, classroom: Classroom) -> list[Membership]:

@@ -308,3 +308,11 @@ def test_a_student_who_joined_after_the_due_day_is_not_overdue(client, a_class):
     }
     assert rows[late_joiner.username]["Old homework (due 2025-03-09)"] == ""
     assert rows[a_class.student.username]["Old homework (due 2025-03-09)"] == "missed"
+
+
+def test_the_class_page_names_its_owner_first(client, a_class):
+    client.force_login(a_class.co_teacher)
+
+    page = _page(client, a_class.classroom)
+
+    assert "taught by Olga Owner, Cora Co" in " ".join(page.split())
