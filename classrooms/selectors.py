@@ -13,6 +13,7 @@ from enum import StrEnum
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from accounts.models import User
+from accounts.selectors import TEACHERS_GROUP
 from classrooms.models import (
     Assignment,
     Classroom,
@@ -663,11 +664,14 @@ def classroom_open_by_code(*, code: str) -> Classroom | None:
 
 
 def digest_recipients() -> list[User]:
+    """Teachers who opted in and still are teachers: one taken out of the `teachers` group (they
+    left the school) no longer sees the class pages, and must not get their students by mail."""
     return [
         row.teacher
-        for row in TeacherSettings.objects.filter(
-            weekly_digest=True, teacher__is_active=True
-        ).select_related("teacher")
+        for row in TeacherSettings.objects.filter(weekly_digest=True, teacher__is_active=True)
+        .filter(Q(teacher__is_superuser=True) | Q(teacher__groups__name=TEACHERS_GROUP))
+        .select_related("teacher")
+        .distinct()
     ]
 
 

@@ -359,3 +359,12 @@ def test_every_form_post_needs_the_csrf_token(a_class, path):
     a_class.classroom.refresh_from_db()
     assert (a_class.classroom.archived_at, a_class.classroom.join_code) == (None, code)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_student_of_another_class_is_not_reachable_through_this_one(client, a_class):
+    elsewhere = MembershipFactory(classroom=ClassroomFactory(owner=a_class.other_teacher)).student
+    client.force_login(a_class.owner)
+
+    response = client.get(f"/teach/classrooms/{a_class.classroom.id}/students/{elsewhere.pk}/")
+
+    assert response.status_code == 404
