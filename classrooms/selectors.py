@@ -137,6 +137,11 @@ def assignments_of(*, classroom: Classroom) -> list[Assignment]:
     )
 
 
+def assignment_of_classroom_get(*, classroom: Classroom, assignment_id: int) -> Assignment | None:
+    """The assignment if it belongs to this class: another class's id finds nothing."""
+    return Assignment.objects.filter(classroom=classroom, pk=assignment_id).first()
+
+
 # --- Assignment status ---------------------------------------------------------------------------
 
 
@@ -661,6 +666,10 @@ def classroom_open_by_code(*, code: str) -> Classroom | None:
 
 
 # --- The weekly digest ---------------------------------------------------------------------------
+
+
+def teacher_wants_digest(*, teacher) -> bool:
+    return TeacherSettings.objects.filter(teacher=teacher, weekly_digest=True).exists()
 
 
 def digest_recipients() -> list[User]:

@@ -30,10 +30,11 @@ from classrooms.forms import (
     CoTeacherForm,
     DigestForm,
 )
-from classrooms.models import Classroom, TeacherSettings
+from classrooms.models import Classroom
 from classrooms.selectors import (
     alerts_get,
     assignment_completion,
+    assignment_of_classroom_get,
     assignments_of,
     class_xp_per_day,
     classroom_for_teacher_get,
@@ -46,6 +47,7 @@ from classrooms.selectors import (
     roster_get,
     sort_parse,
     student_detail_get,
+    teacher_wants_digest,
 )
 from classrooms.services import (
     assignment_create,
@@ -102,10 +104,7 @@ def _invite_url(request, classroom: Classroom) -> str:
 @require_http_methods(["GET", "POST"])
 def teacher_home(request):
     """The teacher's classes, archived ones apart, and their digest setting."""
-    settings_row = TeacherSettings.objects.filter(teacher=request.user).first()
-    digest = DigestForm(
-        initial={"weekly_digest": bool(settings_row and settings_row.weekly_digest)}
-    )
+    digest = DigestForm(initial={"weekly_digest": teacher_wants_digest(teacher=request.user)})
     if request.method == "POST":
         digest = DigestForm(request.POST)
         if digest.is_valid():
@@ -355,7 +354,7 @@ def assignment_new(request, classroom_id: int):
 @require_POST
 def assignment_delete_view(request, classroom_id: int, assignment_id: int):
     classroom = _classroom(request, classroom_id)
-    assignment = classroom.assignments.filter(pk=assignment_id).first()
+    assignment = assignment_of_classroom_get(classroom=classroom, assignment_id=assignment_id)
     if assignment is None:
         raise Http404("No such assignment in this class.")
     assignment_delete(assignment=assignment)

@@ -245,9 +245,12 @@ def test_settings_rename_regenerate_archive_and_co_teacher(client, a_class):
 def test_the_digest_is_opt_in(client, a_class):
     client.force_login(a_class.owner)
 
+    off = client.get("/teach/").context["digest_form"]["weekly_digest"].value()
     client.post("/teach/", {"weekly_digest": "on"})
+    on = client.get("/teach/").context["digest_form"]["weekly_digest"].value()
 
     assert a_class.owner.teacher_settings.weekly_digest is True
+    assert (off, on) == (False, True)
 
 
 def test_a_bad_threshold_keeps_its_default_and_says_so(client, a_class):
