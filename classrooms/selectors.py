@@ -95,6 +95,10 @@ def classroom_for_teacher_get(*, teacher, classroom_id: int) -> Classroom | None
     )
 
 
+def classroom_is_taught_by(*, classroom: Classroom, user) -> bool:
+    return ClassroomTeacher.objects.filter(classroom=classroom, teacher_id=user.pk).exists()
+
+
 def classroom_teachers(*, classroom: Classroom) -> list[ClassroomTeacher]:
     return list(
         ClassroomTeacher.objects.filter(classroom=classroom)

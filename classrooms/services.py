@@ -27,13 +27,14 @@ from classrooms.models import (
     TeacherSettings,
 )
 from classrooms.selectors import (
+    classroom_is_taught_by,
     classroom_open_by_code,
     digest_recipients,
     teacher_digest_get,
     week_start,
 )
 from config.api.error_codes import ApiErrorCode
-from config.api.errors import ApplicationError, NotFound
+from config.api.errors import ApplicationError, Conflict, NotFound
 from config.timeutils import aware
 from courses.models import Course, CourseStatus
 from progress.services import enrollment_create
@@ -196,6 +197,12 @@ def classroom_join(*, student, code: str, now: datetime | None = None) -> tuple[
     classroom = classroom_by_code_for(user=student, code=code)
     if classroom is None:
         raise NotFound("No open classroom has this code.", code=AccountsErrorCode.INVALID_CODE)
+    if classroom_is_taught_by(classroom=classroom, user=student):
+        raise Conflict(
+            "You teach this class: the link is for your students. Use a learner account to try "
+            "it as they will.",
+            code=ClassroomsErrorCode.TEACHES_CLASSROOM,
+        )
     membership, created = Membership.objects.select_for_update().get_or_create(
         classroom=classroom, student=student, defaults={"joined_at": now}
     )

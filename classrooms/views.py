@@ -38,6 +38,7 @@ from classrooms.selectors import (
     assignments_of,
     class_xp_per_day,
     classroom_for_teacher_get,
+    classroom_is_taught_by,
     classroom_teachers,
     classrooms_for_teacher,
     item_analytics,
@@ -442,4 +443,12 @@ def join(request, code: str):
         )
     if classroom is None:
         return render(request, "classrooms/join.html", {"classroom": None}, status=404)
-    return render(request, "classrooms/join.html", {"classroom": classroom, "code": code})
+    return render(
+        request,
+        "classrooms/join.html",
+        {
+            "classroom": classroom,
+            "code": code,
+            "teaches": classroom_is_taught_by(classroom=classroom, user=request.user),
+        },
+    )

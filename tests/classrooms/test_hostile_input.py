@@ -233,6 +233,26 @@ def test_joining_right_codes_never_counts_as_guessing(user):
     assert Membership.objects.filter(student=user).count() == len(classrooms)
 
 
+def test_a_teacher_of_the_class_cannot_join_it_as_a_student(client, a_class):
+    """Following their own invite to try it would put the teacher on their own roster."""
+    code = a_class.classroom.join_code
+    api = APIClient()
+    api.force_authenticate(a_class.co_teacher)
+    client.force_login(a_class.owner)
+
+    by_code = api.post("/api/v1/classrooms/join/", {"code": code}, format="json")
+    opened = client.get(f"/teach/join/{code}/")
+    posted = client.post(f"/teach/join/{code}/")
+
+    assert by_code.status_code == 409
+    assert by_code.json()["error"]["code"] == "teaches_classroom"
+    assert opened.status_code == 200
+    assert "You teach this class" in opened.content.decode()
+    assert "Join the class" not in opened.content.decode()
+    assert posted.status_code == 409
+    assert not Membership.objects.filter(student__in=[a_class.owner, a_class.co_teacher]).exists()
+
+
 # --- Archive and co-teachers --------------------------------------------------------------------
 
 
