@@ -141,8 +141,9 @@ def join_code_regenerate(*, classroom: Classroom) -> str:
 
 
 @transaction.atomic
-def co_teacher_add(*, classroom: Classroom, email: str) -> ClassroomTeacher:
-    """Adds a teacher (a member of the `teachers` group) by their account's email."""
+def co_teacher_add(*, classroom: Classroom, email: str) -> tuple[ClassroomTeacher, bool]:
+    """Adds a teacher (a member of the `teachers` group) by their account's email; (their link to
+    the class, whether it is new). One who already teaches it keeps their role."""
     teacher = user_get_by_email(email=email or "")
     if teacher is None or not user_is_teacher(user=teacher):
         raise NotFound(
@@ -150,10 +151,9 @@ def co_teacher_add(*, classroom: Classroom, email: str) -> ClassroomTeacher:
             code=ClassroomsErrorCode.TEACHER_NOT_FOUND,
             fields={"email": ["No teacher account with this email."]},
         )
-    link, _created = ClassroomTeacher.objects.get_or_create(
+    return ClassroomTeacher.objects.get_or_create(
         classroom=classroom, teacher=teacher, defaults={"role": TeacherRole.CO_TEACHER}
     )
-    return link
 
 
 @transaction.atomic

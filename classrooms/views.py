@@ -281,11 +281,16 @@ def co_teacher_add_view(request, classroom_id: int):
     form = CoTeacherForm(request.POST)
     if form.is_valid():
         try:
-            co_teacher_add(classroom=classroom, email=form.cleaned_data["email"])
+            link, created = co_teacher_add(classroom=classroom, email=form.cleaned_data["email"])
         except ApplicationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Co-teacher added.")
+            if created:
+                messages.success(request, "Co-teacher added.")
+            else:
+                messages.info(
+                    request, f"{link.teacher.get_full_name()} already teaches this class."
+                )
             return redirect("classrooms:settings", classroom.id)
     return render(
         request,

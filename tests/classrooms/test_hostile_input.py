@@ -388,3 +388,18 @@ def test_a_student_of_another_class_is_not_reachable_through_this_one(client, a_
     response = client.get(f"/teach/classrooms/{a_class.classroom.id}/students/{elsewhere.pk}/")
 
     assert response.status_code == 404
+
+
+def test_adding_the_owner_as_co_teacher_says_they_already_teach_and_changes_nothing(
+    client, a_class
+):
+    client.force_login(a_class.co_teacher)
+
+    response = client.post(
+        f"/teach/classrooms/{a_class.classroom.id}/teachers/",
+        {"email": a_class.owner.email},
+        follow=True,
+    )
+
+    assert "Olga Owner already teaches this class." in response.content.decode()
+    assert ClassroomTeacher.objects.get(teacher=a_class.owner).role == "owner"
