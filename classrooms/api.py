@@ -49,6 +49,11 @@ class JoinApi(APIView):
             400: OpenApiResponse(description="`invalid`: no code sent."),
             401: _UNAUTHORIZED,
             404: OpenApiResponse(description="`invalid_code`: no open classroom has this code."),
+            409: OpenApiResponse(description="`teaches_classroom`: the caller teaches it."),
+            429: OpenApiResponse(
+                description="`throttled`: too many wrong codes from this learner in the last "
+                "hour; every code is refused until then."
+            ),
         },
     )
     def post(self, request: Request) -> Response:

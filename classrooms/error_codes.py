@@ -8,4 +8,6 @@ class ClassroomsErrorCode(StrEnum):
     CLASSROOM_NOT_FOUND = "classroom_not_found"
     CLASSROOM_ARCHIVED = "classroom_archived"
     TEACHER_NOT_FOUND = "teacher_not_found"
+    # A teacher of the class following its invite (to try the link) would join their own roster.
+    TEACHES_CLASSROOM = "teaches_classroom"
     ASSIGNMENT_INVALID = "assignment_invalid"

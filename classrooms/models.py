@@ -6,7 +6,7 @@ time zone; `selectors.assignment_window` turns them into the UTC instants compar
 times.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,6 +21,10 @@ from courses.models import Course, Lesson
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+# Assignment days a school year can hold. Far dates are typos (year 0202, 9999), and the ends of
+# the calendar overflow when a day becomes an instant in the class's time zone.
+ASSIGNMENT_FIRST_DAY = date(2000, 1, 1)
+ASSIGNMENT_LAST_DAY = date(2099, 12, 31)
 
 
 class Classroom(models.Model):
@@ -42,6 +46,13 @@ class Classroom(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            # Codes are looked up upper-cased (`join_code_normalize`): any other stored code
+            # could never be typed in.
+            models.CheckConstraint(
+                condition=Q(join_code__regex=r"^[A-Z0-9]{4,16}$"), name="classroom_join_code_form"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,6 +87,9 @@ class ClassroomTeacher(models.Model):
                 fields=["classroom"],
                 condition=Q(role="owner"),
                 name="classroom_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=TeacherRole.values), name="classroom_teacher_role_valid"
             ),
         ]
 
@@ -129,6 +143,11 @@ class Assignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_at__gte=models.F("starts_at")), name="assignment_due_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=ASSIGNMENT_FIRST_DAY, due_at__lte=ASSIGNMENT_LAST_DAY),
+                name="assignment_days_in_range",
+                violation_error_message=_("Assignment days are from 2000 to 2099."),
             ),
         ]
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from accounts.models import User
+from accounts.selectors import TEACHERS_GROUP
 from classrooms.models import (
     Assignment,
     Classroom,
@@ -63,6 +64,13 @@ def week_start(at: datetime) -> datetime:
     return datetime.combine(day - timedelta(days=day.weekday()), time.min, tzinfo=UTC)
 
 
+def student_name(student: User) -> str:
+    """How teachers see a student: their display name, else their username. Never the user's
+    `get_short_name()`, which falls back to the part of the email before the @: a teacher sees a
+    student's email only when the student shares it."""
+    return student.display_name or student.username or f"Student #{student.pk}"
+
+
 # --- Teachers and their classes -----------------------------------------------------------------
 
 
@@ -87,19 +95,17 @@ def classroom_for_teacher_get(*, teacher, classroom_id: int) -> Classroom | None
     )
 
 
+def classroom_is_taught_by(*, classroom: Classroom, user) -> bool:
+    return ClassroomTeacher.objects.filter(classroom=classroom, teacher_id=user.pk).exists()
+
+
 def classroom_teachers(*, classroom: Classroom) -> list[ClassroomTeacher]:
     return list(
         ClassroomTeacher.objects.filter(classroom=classroom)
         .select_related("teacher")
-        .order_by("role", "added_at")
+        # The owner first ("co_teacher" sorts before "owner" as text).
+        .order_by(Case(When(role=TeacherRole.OWNER, then=0), default=1), "added_at", "id")
     )
-
-
-def classroom_owner_names(*, classroom_ids) -> dict[int, str]:
-    rows = ClassroomTeacher.objects.filter(
-        classroom_id__in=classroom_ids, role=TeacherRole.OWNER
-    ).select_related("teacher")
-    return {row.classroom_id: row.teacher.get_full_name() for row in rows}
 
 
 def members_active(*, classroom: Classroom) -> list[Membership]:
@@ -107,6 +113,14 @@ def members_active(*, classroom: Classroom) -> list[Membership]:
         Membership.objects.filter(classroom=classroom, left_at__isnull=True)
         .select_related("student")
         .order_by("joined_at", "id")
+    )
+
+
+def member_ids_active(*, classroom: Classroom) -> list[int]:
+    return list(
+        Membership.objects.filter(classroom=classroom, left_at__isnull=True).values_list(
+            "student_id", flat=True
+        )
     )
 
 
@@ -125,6 +139,11 @@ def assignments_of(*, classroom: Classroom) -> list[Assignment]:
         .prefetch_related("lessons")
         .order_by("due_at", "id")
     )
+
+
+def assignment_of_classroom_get(*, classroom: Classroom, assignment_id: int) -> Assignment | None:
+    """The assignment if it belongs to this class: another class's id finds nothing."""
+    return Assignment.objects.filter(classroom=classroom, pk=assignment_id).first()
 
 
 # --- Assignment status ---------------------------------------------------------------------------
@@ -275,7 +294,7 @@ class RosterRow:
 
 
 SORTS = {
-    "name": lambda row: (row.student.get_short_name().lower(), row.student.pk),
+    "name": lambda row: (student_name(row.student).lower(), row.student.pk),
     "week_xp": lambda row: (row.week_xp, row.student.pk),
     "streak": lambda row: (row.streak, row.student.pk),
     "last_active": lambda row: (
@@ -637,10 +656,15 @@ def join_code_normalize(code: str) -> str:
 
 
 def classroom_open_by_code(*, code: str) -> Classroom | None:
-    """The class this code opens, unless it is archived."""
+    """The class this code opens, unless it is archived. A code is a few ASCII letters and digits:
+    anything else (a NUL byte from an invite link, which PostgreSQL refuses) opens nothing."""
+    code = join_code_normalize(code)
+    max_length = Classroom._meta.get_field("join_code").max_length
+    if not code or len(code) > max_length or not (code.isascii() and code.isalnum()):
+        return None
     return (
         Classroom.objects.select_related("course")
-        .filter(join_code=join_code_normalize(code), archived_at__isnull=True)
+        .filter(join_code=code, archived_at__isnull=True)
         .first()
     )
 
@@ -648,12 +672,19 @@ def classroom_open_by_code(*, code: str) -> Classroom | None:
 # --- The weekly digest ---------------------------------------------------------------------------
 
 
+def teacher_wants_digest(*, teacher) -> bool:
+    return TeacherSettings.objects.filter(teacher=teacher, weekly_digest=True).exists()
+
+
 def digest_recipients() -> list[User]:
+    """Teachers who opted in and still are teachers: one taken out of the `teachers` group (they
+    left the school) no longer sees the class pages, and must not get their students by mail."""
     return [
         row.teacher
-        for row in TeacherSettings.objects.filter(
-            weekly_digest=True, teacher__is_active=True
-        ).select_related("teacher")
+        for row in TeacherSettings.objects.filter(weekly_digest=True, teacher__is_active=True)
+        .filter(Q(teacher__is_superuser=True) | Q(teacher__groups__name=TEACHERS_GROUP))
+        .select_related("teacher")
+        .distinct()
     ]
 
 

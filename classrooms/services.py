@@ -3,6 +3,7 @@
 import secrets
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -13,6 +14,8 @@ from accounts.selectors import user_get_by_email, user_is_teacher
 from accounts.validators import validate_timezone
 from classrooms.error_codes import ClassroomsErrorCode
 from classrooms.models import (
+    ASSIGNMENT_FIRST_DAY,
+    ASSIGNMENT_LAST_DAY,
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     Assignment,
@@ -24,13 +27,14 @@ from classrooms.models import (
     TeacherSettings,
 )
 from classrooms.selectors import (
+    classroom_is_taught_by,
     classroom_open_by_code,
     digest_recipients,
     teacher_digest_get,
     week_start,
 )
 from config.api.error_codes import ApiErrorCode
-from config.api.errors import ApplicationError, NotFound
+from config.api.errors import ApplicationError, Conflict, NotFound
 from config.timeutils import aware
 from courses.models import Course, CourseStatus
 from progress.services import enrollment_create
@@ -39,6 +43,10 @@ from progress.services import enrollment_create
 JOIN_CODE_TRIES = 8
 NAME_MAX_LENGTH = Classroom._meta.get_field("name").max_length
 XP_GOAL_MAX = 100_000
+# A few wrong join codes are typos; dozens are someone walking the 31**6 codes for a class to
+# get into. Past this many misses in the window, every lookup by that person is refused.
+JOIN_MISSES_ALLOWED = 20
+JOIN_MISSES_WINDOW_SECONDS = 3600
 
 
 def _join_code_new() -> str:
@@ -133,8 +141,9 @@ def join_code_regenerate(*, classroom: Classroom) -> str:
 
 
 @transaction.atomic
-def co_teacher_add(*, classroom: Classroom, email: str) -> ClassroomTeacher:
-    """Adds a teacher (a member of the `teachers` group) by their account's email."""
+def co_teacher_add(*, classroom: Classroom, email: str) -> tuple[ClassroomTeacher, bool]:
+    """Adds a teacher (a member of the `teachers` group) by their account's email; (their link to
+    the class, whether it is new). One who already teaches it keeps their role."""
     teacher = user_get_by_email(email=email or "")
     if teacher is None or not user_is_teacher(user=teacher):
         raise NotFound(
@@ -142,17 +151,42 @@ def co_teacher_add(*, classroom: Classroom, email: str) -> ClassroomTeacher:
             code=ClassroomsErrorCode.TEACHER_NOT_FOUND,
             fields={"email": ["No teacher account with this email."]},
         )
-    link, _created = ClassroomTeacher.objects.get_or_create(
+    return ClassroomTeacher.objects.get_or_create(
         classroom=classroom, teacher=teacher, defaults={"role": TeacherRole.CO_TEACHER}
     )
-    return link
 
 
 @transaction.atomic
-def co_teacher_remove(*, classroom: Classroom, teacher_id: int) -> None:
-    ClassroomTeacher.objects.filter(
+def co_teacher_remove(*, classroom: Classroom, teacher_id: int) -> bool:
+    """Removes a co-teacher (never the owner); False when there was none by this id."""
+    deleted, _ = ClassroomTeacher.objects.filter(
         classroom=classroom, teacher_id=teacher_id, role=TeacherRole.CO_TEACHER
     ).delete()
+    return bool(deleted)
+
+
+def _join_misses_key(user_id: int) -> str:
+    return f"classrooms:join-misses:{user_id}"
+
+
+def classroom_by_code_for(*, user, code: str) -> Classroom | None:
+    """The open class `user` may join with `code`, or None. Each miss counts (in the cache); past
+    JOIN_MISSES_ALLOWED misses in the window the lookup answers 429 even for a right code, since
+    a different answer for it would still tell a guesser they had found one."""
+    key = _join_misses_key(user.pk)
+    if (cache.get(key) or 0) >= JOIN_MISSES_ALLOWED:
+        raise ApplicationError(
+            "Too many wrong join codes: try again in an hour, or ask your teacher for the link.",
+            code=ApiErrorCode.THROTTLED,
+            status_code=429,
+        )
+    classroom = classroom_open_by_code(code=code or "")
+    if classroom is None and not cache.add(key, 1, JOIN_MISSES_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, JOIN_MISSES_WINDOW_SECONDS)
+    return classroom
 
 
 @transaction.atomic
@@ -160,9 +194,15 @@ def classroom_join(*, student, code: str, now: datetime | None = None) -> tuple[
     """Joins the class whose code this is; (membership, created). Joining again is harmless, and
     a student who left comes back with a new joining date."""
     now = aware(now)
-    classroom = classroom_open_by_code(code=code or "")
+    classroom = classroom_by_code_for(user=student, code=code)
     if classroom is None:
         raise NotFound("No open classroom has this code.", code=AccountsErrorCode.INVALID_CODE)
+    if classroom_is_taught_by(classroom=classroom, user=student):
+        raise Conflict(
+            "You teach this class: the link is for your students. Use a learner account to try "
+            "it as they will.",
+            code=ClassroomsErrorCode.TEACHES_CLASSROOM,
+        )
     membership, created = Membership.objects.select_for_update().get_or_create(
         classroom=classroom, student=student, defaults={"joined_at": now}
     )
@@ -233,7 +273,13 @@ def assignment_create(
         errors["xp_goal"] = [f"From 0 to {XP_GOAL_MAX}."]
     if not lesson_ids and not xp_goal:
         errors.setdefault("lessons", []).append("Choose lessons, an XP goal, or both.")
-    if due_at < starts_at:
+    for name, day in (("starts_at", starts_at), ("due_at", due_at)):
+        if not ASSIGNMENT_FIRST_DAY <= day <= ASSIGNMENT_LAST_DAY:
+            errors[name] = [
+                f"A day from {ASSIGNMENT_FIRST_DAY.isoformat()} to "
+                f"{ASSIGNMENT_LAST_DAY.isoformat()}."
+            ]
+    if due_at < starts_at and "due_at" not in errors:
         errors["due_at"] = ["The due date cannot be before the start."]
     if errors:
         raise ApplicationError(

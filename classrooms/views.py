@@ -11,15 +11,17 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import user_is_teacher
 from classrooms import charts
-from classrooms.exports import csv_bytes
+from classrooms.exports import csv_bytes, items_table, progress_table
 from classrooms.forms import (
     AlertsForm,
     AssignmentForm,
@@ -28,27 +30,31 @@ from classrooms.forms import (
     CoTeacherForm,
     DigestForm,
 )
-from classrooms.models import Classroom, TeacherSettings
+from classrooms.models import Classroom
 from classrooms.selectors import (
     alerts_get,
     assignment_completion,
+    assignment_of_classroom_get,
     assignments_of,
     class_xp_per_day,
     classroom_for_teacher_get,
-    classroom_open_by_code,
+    classroom_is_taught_by,
     classroom_teachers,
     classrooms_for_teacher,
     item_analytics,
     member_get,
+    member_ids_active,
     members_left,
     roster_get,
     sort_parse,
     student_detail_get,
+    teacher_wants_digest,
 )
 from classrooms.services import (
     assignment_create,
     assignment_delete,
     classroom_archive,
+    classroom_by_code_for,
     classroom_create,
     classroom_join,
     classroom_update,
@@ -99,10 +105,7 @@ def _invite_url(request, classroom: Classroom) -> str:
 @require_http_methods(["GET", "POST"])
 def teacher_home(request):
     """The teacher's classes, archived ones apart, and their digest setting."""
-    settings_row = TeacherSettings.objects.filter(teacher=request.user).first()
-    digest = DigestForm(
-        initial={"weekly_digest": bool(settings_row and settings_row.weekly_digest)}
-    )
+    digest = DigestForm(initial={"weekly_digest": teacher_wants_digest(teacher=request.user)})
     if request.method == "POST":
         digest = DigestForm(request.POST)
         if digest.is_valid():
@@ -143,7 +146,14 @@ def classroom_new(request):
         else:
             messages.success(request, f"Your class {classroom.name} is ready: share its code.")
             return redirect("classrooms:detail", classroom.id)
-    return render(request, "classrooms/classroom_new.html", {"form": form, "courses": courses})
+    # A form sent back with its errors is a 400, on every teacher page.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "classrooms/classroom_new.html",
+        {"form": form, "courses": courses},
+        status=status,
+    )
 
 
 @teacher_required
@@ -173,6 +183,15 @@ def classroom_detail(request, classroom_id: int):
     )
     completion = assignment_completion(assignments=assignments, rows=rows)
     sort_key, descending = sort_parse(sort)
+    sort_columns = [
+        ("name", "Student"),
+        ("week_xp", "XP this week"),
+        ("streak", "Streak"),
+        ("last_active", "Last active"),
+        ("lessons", "Lessons completed"),
+        ("accuracy", "Accuracy (30 days)"),
+        ("done", "Assignments done"),
+    ]
     return render(
         request,
         "classrooms/classroom_detail.html",
@@ -193,15 +212,8 @@ def classroom_detail(request, classroom_id: int):
             ),
             "sort_key": sort_key,
             "descending": descending,
-            "sort_columns": [
-                ("name", "Student"),
-                ("week_xp", "XP this week"),
-                ("streak", "Streak"),
-                ("last_active", "Last active"),
-                ("lessons", "Lessons completed"),
-                ("accuracy", "Accuracy (30 days)"),
-                ("done", "Assignments done"),
-            ],
+            "sort_columns": sort_columns,
+            "sort_label": dict(sort_columns)[sort_key],
         },
     )
 
@@ -235,6 +247,7 @@ def classroom_settings(request, classroom_id: int):
             "co_teacher_form": CoTeacherForm(),
             "teachers": classroom_teachers(classroom=classroom),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -242,7 +255,11 @@ def classroom_settings(request, classroom_id: int):
 @require_POST
 def classroom_archive_view(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    archive = request.POST.get("archive", "1") == "1"
+    choice = request.POST.get("archive", "1")
+    if choice not in ("0", "1"):
+        # Anything else ("true", "yes") would otherwise read as "restore": the opposite of asked.
+        return HttpResponseBadRequest("archive is 1 (archive) or 0 (restore).")
+    archive = choice == "1"
     classroom_archive(classroom=classroom, archived=archive)
     messages.success(request, "Archived: students can no longer join." if archive else "Restored.")
     return redirect("classrooms:detail", classroom.id)
@@ -264,11 +281,16 @@ def co_teacher_add_view(request, classroom_id: int):
     form = CoTeacherForm(request.POST)
     if form.is_valid():
         try:
-            co_teacher_add(classroom=classroom, email=form.cleaned_data["email"])
+            link, created = co_teacher_add(classroom=classroom, email=form.cleaned_data["email"])
         except ApplicationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Co-teacher added.")
+            if created:
+                messages.success(request, "Co-teacher added.")
+            else:
+                messages.info(
+                    request, f"{link.teacher.get_full_name()} already teaches this class."
+                )
             return redirect("classrooms:settings", classroom.id)
     return render(
         request,
@@ -289,7 +311,12 @@ def co_teacher_add_view(request, classroom_id: int):
 @require_POST
 def co_teacher_remove_view(request, classroom_id: int, teacher_id: int):
     classroom = _classroom(request, classroom_id)
-    co_teacher_remove(classroom=classroom, teacher_id=teacher_id)
+    if not co_teacher_remove(classroom=classroom, teacher_id=teacher_id):
+        raise Http404("No such co-teacher in this class.")
+    if teacher_id == request.user.pk:
+        # A co-teacher who removed themselves no longer sees the class.
+        messages.success(request, f"You no longer teach {classroom.name}.")
+        return redirect("classrooms:home")
     messages.success(request, "Co-teacher removed.")
     return redirect("classrooms:settings", classroom.id)
 
@@ -333,7 +360,7 @@ def assignment_new(request, classroom_id: int):
 @require_POST
 def assignment_delete_view(request, classroom_id: int, assignment_id: int):
     classroom = _classroom(request, classroom_id)
-    assignment = classroom.assignments.filter(pk=assignment_id).first()
+    assignment = assignment_of_classroom_get(classroom=classroom, assignment_id=assignment_id)
     if assignment is None:
         raise Http404("No such assignment in this class.")
     assignment_delete(assignment=assignment)
@@ -358,27 +385,24 @@ def student_detail(request, classroom_id: int, student_id: int):
     )
 
 
-def _student_ids(classroom: Classroom) -> list[int]:
-    return [m.student_id for m in classroom.memberships.filter(left_at__isnull=True)]
-
-
 @teacher_required
 @require_GET
 def items(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    rows = item_analytics(classroom=classroom, student_ids=_student_ids(classroom))
+    rows = item_analytics(classroom=classroom, student_ids=member_ids_active(classroom=classroom))
     return render(request, "classrooms/items.html", {"classroom": classroom, "items": rows})
 
 
 def _csv_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
 def _slug(classroom: Classroom) -> str:
-    kept = "".join(ch if ch.isalnum() else "-" for ch in classroom.name.lower())
-    return "-".join(part for part in kept.split("-") if part)[:40] or f"class-{classroom.id}"
+    """An ASCII file name: a header value outside Latin-1 would go out MIME-encoded, which
+    browsers save under that encoded name ("Élève" becomes "eleve"; a Greek name, "class-7")."""
+    return slugify(classroom.name)[:40].strip("-") or f"class-{classroom.id}"
 
 
 @teacher_required
@@ -387,35 +411,7 @@ def progress_csv(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
     assignments = assignments_of(classroom=classroom)
     rows = roster_get(classroom=classroom, assignments=assignments)
-    header = [
-        "username",
-        "display_name",
-        "email",
-        "joined_at",
-        "xp_this_week",
-        "streak",
-        "total_xp",
-        "last_active",
-        "lessons_completed",
-        "accuracy_30_days",
-        *[f"{a.title} (due {a.due_at.isoformat()})" for a in assignments],
-    ]
-    body = [
-        [
-            row.student.username,
-            row.student.display_name,
-            row.email,
-            row.membership.joined_at.isoformat(timespec="seconds"),
-            row.week_xp,
-            row.streak,
-            row.total_xp,
-            row.last_active.isoformat(timespec="seconds") if row.last_active else "",
-            row.lessons_completed,
-            row.accuracy,
-            *[row.statuses[a.id].status.value if a.id in row.statuses else "" for a in assignments],
-        ]
-        for row in rows
-    ]
+    header, body = progress_table(rows=rows, assignments=assignments)
     return _csv_response(csv_bytes(header, body), f"{_slug(classroom)}-progress.csv")
 
 
@@ -423,37 +419,8 @@ def progress_csv(request, classroom_id: int):
 @require_GET
 def items_csv(request, classroom_id: int):
     classroom = _classroom(request, classroom_id)
-    rows = item_analytics(classroom=classroom, student_ids=_student_ids(classroom))
-    header = [
-        "exercise_id",
-        "unit",
-        "lesson",
-        "type",
-        "prompt",
-        "attempts",
-        "learners",
-        "first_tries",
-        "first_try_accuracy",
-    ]
-    for n in range(1, 4):
-        header += [f"wrong_answer_{n}", f"wrong_answer_{n}_count"]
-    body = []
-    for item in rows:
-        line = [
-            item.exercise_id,
-            item.unit,
-            item.lesson,
-            item.type,
-            item.prompt,
-            item.attempts,
-            item.learners,
-            item.first_tries,
-            item.first_try_accuracy,
-        ]
-        wrong = item.wrong_answers + [("", "")] * (3 - len(item.wrong_answers))
-        for answer, count in wrong[:3]:
-            line += [answer, count]
-        body.append(line)
+    rows = item_analytics(classroom=classroom, student_ids=member_ids_active(classroom=classroom))
+    header, body = items_table(items=rows)
     return _csv_response(csv_bytes(header, body), f"{_slug(classroom)}-items.csv")
 
 
@@ -465,10 +432,28 @@ def items_csv(request, classroom_id: int):
 def join(request, code: str):
     """Where a class's invite link leads. A stranger signs in or up first (the login page keeps
     `next`, so they come back here); joining takes a click, never a bare GET."""
-    classroom = classroom_open_by_code(code=code)
+    try:
+        classroom = classroom_by_code_for(user=request.user, code=code)
+        if classroom is not None and request.method == "POST":
+            classroom_join(student=request.user, code=code)
+            return render(request, "classrooms/joined.html", {"classroom": classroom})
+    except ApplicationError as error:
+        # Too many wrong codes (429); or, on a click, a class archived (or its code changed)
+        # since the lookup just above (404).
+        return render(
+            request,
+            "classrooms/join.html",
+            {"classroom": None, "error": error.message},
+            status=error.status_code,
+        )
     if classroom is None:
         return render(request, "classrooms/join.html", {"classroom": None}, status=404)
-    if request.method == "POST":
-        classroom_join(student=request.user, code=code)
-        return render(request, "classrooms/joined.html", {"classroom": classroom})
-    return render(request, "classrooms/join.html", {"classroom": classroom, "code": code})
+    return render(
+        request,
+        "classrooms/join.html",
+        {
+            "classroom": classroom,
+            "code": code,
+            "teaches": classroom_is_taught_by(classroom=classroom, user=request.user),
+        },
+    )

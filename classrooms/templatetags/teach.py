@@ -1,12 +1,19 @@
 from django import template
 from django.http import QueryDict
 
+from classrooms.selectors import student_name as _student_name
+
 register = template.Library()
 
 
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def student_name(student) -> str:
+    return _student_name(student)
 
 
 @register.simple_tag(takes_context=True)

@@ -68,3 +68,14 @@ def test_two_workers_at_once_send_one_digest():
     assert sorted(r["sent"] for r in results) == [0, 1]
     assert len(mail.outbox) == 1
     assert DigestSent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_teacher_taken_out_of_the_teachers_group_gets_no_digest():
+    teacher, _student = _opted_in_class()
+    teacher.groups.clear()
+
+    result = weekly_digest_send(at=MONDAY)
+
+    assert result["sent"] == 0
+    assert mail.outbox == []

@@ -50,7 +50,7 @@ def test_a_draft_course_cannot_be_chosen(client):
 
     response = client.post("/teach/classrooms/new/", {"name": "7A", "course": "draft"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Classroom.objects.exists()
 
 
@@ -106,6 +106,8 @@ def test_the_roster_sorts_on_the_server(client, a_class):
     order = re.findall(r'<tr data-student="([^"]+)"', page)
     assert order == ["zed", a_class.student.username]
     assert 'aria-sort="descending"' in page
+    # The caption names the column as its heading does, not by the query's key.
+    assert "sorted by xp this week (highest first)" in page
     assert order[::-1] == re.findall(
         r'<tr data-student="([^"]+)"', _page(client, a_class.classroom, "?sort=week_xp")
     )
@@ -243,9 +245,12 @@ def test_settings_rename_regenerate_archive_and_co_teacher(client, a_class):
 def test_the_digest_is_opt_in(client, a_class):
     client.force_login(a_class.owner)
 
+    off = client.get("/teach/").context["digest_form"]["weekly_digest"].value()
     client.post("/teach/", {"weekly_digest": "on"})
+    on = client.get("/teach/").context["digest_form"]["weekly_digest"].value()
 
     assert a_class.owner.teacher_settings.weekly_digest is True
+    assert (off, on) == (False, True)
 
 
 def test_a_bad_threshold_keeps_its_default_and_says_so(client, a_class):
@@ -306,3 +311,11 @@ def test_a_student_who_joined_after_the_due_day_is_not_overdue(client, a_class):
     }
     assert rows[late_joiner.username]["Old homework (due 2025-03-09)"] == ""
     assert rows[a_class.student.username]["Old homework (due 2025-03-09)"] == "missed"
+
+
+def test_the_class_page_names_its_owner_first(client, a_class):
+    client.force_login(a_class.co_teacher)
+
+    page = _page(client, a_class.classroom)
+
+    assert "taught by Olga Owner, Cora Co" in " ".join(page.split())

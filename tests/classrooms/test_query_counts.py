@@ -62,3 +62,34 @@ def test_a_page_of_200_students_costs_what_a_page_of_5_does(
     assert _count(client, f"/teach/classrooms/{large.id}/{page}") == small_count
     if page == "progress.csv":
         assert response.content.decode("utf-8-sig").count("\r\n") == 201
+
+
+def test_a_student_page_costs_the_same_in_a_big_class_with_a_year_of_activity(
+    client, django_assert_max_num_queries
+):
+    teacher = make_teacher()
+    small = _class(5, teacher)
+    large = _class(200, teacher)
+    client.force_login(teacher)
+    small_student = small.memberships.first().student_id
+    large_student = large.memberships.first().student_id
+
+    small_count = _count(client, f"/teach/classrooms/{small.id}/students/{small_student}/")
+    with django_assert_max_num_queries(11):
+        response = client.get(f"/teach/classrooms/{large.id}/students/{large_student}/")
+
+    assert response.status_code == 200
+    assert _count(client, f"/teach/classrooms/{large.id}/students/{large_student}/") == (
+        small_count
+    )
+
+
+def test_the_teacher_home_costs_the_same_for_one_class_or_many(client):
+    teacher = make_teacher()
+    ClassroomFactory(owner=teacher)
+    client.force_login(teacher)
+    one = _count(client, "/teach/")
+    for _ in range(5):
+        ClassroomFactory(owner=teacher)
+
+    assert _count(client, "/teach/") == one

@@ -3,7 +3,13 @@ from datetime import date
 import pytest
 
 from classrooms.error_codes import ClassroomsErrorCode
-from classrooms.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, ClassroomTeacher, Membership
+from classrooms.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    ClassroomTeacher,
+    Membership,
+    TeacherRole,
+)
 from classrooms.services import (
     assignment_create,
     classroom_archive,
@@ -109,9 +115,11 @@ def test_a_co_teacher_is_added_by_email_and_must_be_a_teacher():
     classroom = ClassroomFactory()
     colleague = make_teacher(email="Colleague@School.example")
 
-    co_teacher_add(classroom=classroom, email="colleague@school.example")
-    co_teacher_add(classroom=classroom, email="colleague@school.example")
+    _link, created = co_teacher_add(classroom=classroom, email="colleague@school.example")
+    link, created_again = co_teacher_add(classroom=classroom, email="colleague@school.example")
 
+    assert (created, created_again) == (True, False)
+    assert (link.teacher, link.role) == (colleague, TeacherRole.CO_TEACHER)
     assert classroom.teachers.filter(pk=colleague.pk).count() == 1
     with pytest.raises(NotFound) as error:
         co_teacher_add(classroom=classroom, email=UserFactory().email)

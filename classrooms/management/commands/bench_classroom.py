@@ -72,7 +72,7 @@ class Command(BaseCommand):
         for size in (small, large):
             started = time.perf_counter()
             classroom = Classroom.objects.create(
-                name=f"Bench {size}", course=course, join_code=f"B{size}{tag}"[:16]
+                name=f"Bench {size}", course=course, join_code=f"B{size}{tag}"[:16].upper()
             )
             ClassroomTeacher.objects.create(
                 classroom=classroom, teacher=teacher, role=TeacherRole.OWNER
