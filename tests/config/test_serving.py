@@ -37,11 +37,15 @@ _INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
 def test_make_serve_compose_and_the_image_start_the_same_command():
     makefile = (ROOT / "Makefile").read_text()
-    [recipe] = re.findall(r"^serve:.*\n\t(.+)$", makefile, re.M)
+    [block] = re.findall(r"^serve:.*\n((?:\t.+\n)+)", makefile, re.M)
+    *before, recipe = block.strip().splitlines()
     web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
     [cmd] = re.findall(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.M)
 
     assert recipe.endswith("$(BIN)/python -m config.serve")
+    # With DEBUG off the pages need collectstatic's manifest, as the image has it from its build.
+    assert any("manage.py collectstatic --noinput" in line for line in before)
+    assert "collectstatic" in (ROOT / "Dockerfile").read_text()
     assert web["command"] == ["python", "-m", "config.serve"] == json.loads(cmd)
 
 
