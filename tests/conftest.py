@@ -38,6 +38,21 @@ def _require_services(request):
         _missing(f"needs Debian's chromium ({CHROMIUM}): apt-get install chromium")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup, django_db_blocker):
+    """Ends, before the test database is dropped, the connections that server threads (live
+    servers, the leaderboard's publisher, the WSGI bridge) opened and still hold: PostgreSQL
+    refuses to drop a database in use, and a leftover test database only warns."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     # Throttles and revocations live in the cache, which is shared Redis in CI.
