@@ -33,8 +33,13 @@ _NOT_MEMBER = OpenApiResponse(
 )
 
 
-def _not_member() -> NotFound:
-    return NotFound("You are not in this classroom.", code=ClassroomsErrorCode.CLASSROOM_NOT_FOUND)
+def _membership_or_404(*, student, classroom_id: int):
+    membership = learner_membership_get(student=student, classroom_id=classroom_id)
+    if membership is None:
+        raise NotFound(
+            "You are not in this classroom.", code=ClassroomsErrorCode.CLASSROOM_NOT_FOUND
+        )
+    return membership
 
 
 class JoinApi(APIView):
@@ -92,9 +97,7 @@ class MyClassroomApi(APIView):
         responses={200: ClassroomOutputSerializer, 401: _UNAUTHORIZED, 404: _NOT_MEMBER},
     )
     def get(self, request: Request, classroom_id: int) -> Response:
-        membership = learner_membership_get(student=request.user, classroom_id=classroom_id)
-        if membership is None:
-            raise _not_member()
+        membership = _membership_or_404(student=request.user, classroom_id=classroom_id)
         return Response(ClassroomOutputSerializer(membership).data)
 
     @extend_schema(
@@ -112,15 +115,14 @@ class MyClassroomApi(APIView):
     def patch(self, request: Request, classroom_id: int) -> Response:
         data = MembershipUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if learner_membership_get(student=request.user, classroom_id=classroom_id) is None:
-            raise _not_member()
         if "share_email" in data.validated_data:
+            # The service refuses a classroom the caller is not in, as the read below does.
             membership_update(
                 student=request.user,
                 classroom_id=classroom_id,
                 share_email=data.validated_data["share_email"],
             )
-        membership = learner_membership_get(student=request.user, classroom_id=classroom_id)
+        membership = _membership_or_404(student=request.user, classroom_id=classroom_id)
         return Response(ClassroomOutputSerializer(membership).data)
 
     @extend_schema(
@@ -142,9 +144,7 @@ class MyClassroomLeaderboardApi(APIView):
         responses={200: ClassLeaderboardOutputSerializer, 401: _UNAUTHORIZED, 404: _NOT_MEMBER},
     )
     def get(self, request: Request, classroom_id: int) -> Response:
-        membership = learner_membership_get(student=request.user, classroom_id=classroom_id)
-        if membership is None:
-            raise _not_member()
+        membership = _membership_or_404(student=request.user, classroom_id=classroom_id)
         start, standings = class_leaderboard(membership=membership)
         body = {"classroom": classroom_id, "week_start": start, "standings": standings}
         return Response(ClassLeaderboardOutputSerializer(body).data)

@@ -34,7 +34,9 @@ from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 from config.timeutils import aware, local_midnight
-from gamification.leagues.models import LeagueCohort, LeagueMember
+from gamification.leagues.membership import week_of
+from gamification.leagues.models import LeagueCohort
+from gamification.leagues.selectors import league_week_results
 from gamification.leagues.services import league_week_close
 from gamification.models import (
     ClockNotice,
@@ -472,20 +474,7 @@ def _reminders_batch(user_ids: list[int]) -> int:
 def league_week_end(at: datetime) -> datetime:
     """The start of the league week running at `at` (Monday 00:00 UTC), which is when the week
     before it ended."""
-    day = at.astimezone(UTC).date()
-    monday = day - timedelta(days=day.weekday())
-    return datetime.combine(monday, time.min, tzinfo=UTC)
-
-
-def _league_results(*, user_ids: list[int], week_start: date) -> dict[int, dict]:
-    """`leagues.selectors.league_week_result` for a batch of learners in one query: {league,
-    rank, result, xp} of each one's closed week; a learner in no cohort is missing."""
-    rows = (
-        LeagueMember.objects.filter(user_id__in=user_ids, week_start=week_start)
-        .exclude(result="")
-        .values("user_id", "league", "rank", "result", "xp")
-    )
-    return {row.pop("user_id"): row for row in rows}
+    return datetime.combine(week_of(at), time.min, tzinfo=UTC)
 
 
 def weekly_progress_send(*, at: datetime | None = None) -> dict:
@@ -561,7 +550,7 @@ def _weekly_batch(
         )
         .order_by("pk")
     )
-    leagues = _league_results(user_ids=user_ids, week_start=week_start.date())
+    leagues = league_week_results(user_ids=user_ids, week_start=week_start.date())
     messages = []
     for user in learners:
         context = {

@@ -186,13 +186,18 @@ def league_week_result(*, user, week_start: date | datetime) -> dict[str, Any] |
         week_start = week_of(aware(week_start))
     else:
         week_start = week_start_of(week_start)
-    member = (
-        LeagueMember.objects.filter(user=user, week_start=week_start)
+    return league_week_results(user_ids=[user.pk], week_start=week_start).get(user.pk)
+
+
+def league_week_results(*, user_ids, week_start: date) -> dict[int, dict[str, Any]]:
+    """`league_week_result` for many learners in one query, by learner id; `week_start` is the
+    week's Monday. A learner in no cohort, or whose week is not closed yet, is missing."""
+    rows = (
+        LeagueMember.objects.filter(user_id__in=user_ids, week_start=week_start)
         .exclude(result="")
-        .values("league", "rank", "result", "xp")
-        .first()
+        .values("user_id", "league", "rank", "result", "xp")
     )
-    return member
+    return {row.pop("user_id"): row for row in rows}
 
 
 def percentile_get(*, user, at: datetime | None = None) -> dict[str, Any]:

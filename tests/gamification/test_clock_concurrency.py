@@ -5,9 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.db import connection
 
-from gamification import clock
 from gamification.clock import streak_reminders_send, streak_rollover, weekly_progress_send
 from gamification.models import ClockNotice, StreakFreezeUse
 from gamification.services import lesson_completed_record, xp_award
@@ -15,18 +13,6 @@ from tests.gamification import racing
 from tests.gamification.clocking import freezes_held, learner, streak_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(params=["one pass", "group by group"])
-def rollover_path(request, monkeypatch):
-    """Every test on both paths of the rollover: PostgreSQL's one pass over all zones, and the
-    portable one, group of zones by group (SQLite's, and PostgreSQL's when told)."""
-    if request.param == "one pass":
-        if connection.vendor not in clock.ONE_PASS_VENDORS:
-            pytest.skip("the one-pass rollover is PostgreSQL's")
-    else:
-        monkeypatch.setattr(clock, "ONE_PASS_VENDORS", ())
-    return request.param
 
 
 # Tuesday 3 March 2026 ended in UTC; every learner below had a lesson on Monday.

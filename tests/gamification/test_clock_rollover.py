@@ -7,29 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
-from gamification import clock
 from gamification.clock import streak_rollover
 from gamification.models import InventoryItem, ShopEffect, ShopItem, StreakFreezeUse
 from gamification.selectors import streak_get
 from gamification.services import lesson_completed_record, streak_activity_record
 from tests.gamification.clocking import freezes_held, learner, streak_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, params=["one pass", "group by group"])
-def rollover_path(request, monkeypatch):
-    """Every test on both paths of the rollover: PostgreSQL's one pass over all zones, and the
-    portable one, group of zones by group (SQLite's, and PostgreSQL's when told)."""
-    if request.param == "one pass":
-        if connection.vendor not in clock.ONE_PASS_VENDORS:
-            pytest.skip("the one-pass rollover is PostgreSQL's")
-    else:
-        monkeypatch.setattr(clock, "ONE_PASS_VENDORS", ())
-    return request.param
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rollover_path")]
 
 
 KIRITIMATI = "Pacific/Kiritimati"  # UTC+14
