@@ -408,7 +408,6 @@ LOGGING = {
         "config.realtime": {"filters": ["once_a_minute"]},
         "gamification.leagues.ranking": {"filters": ["once_a_minute"]},
         "gamification.leagues.membership": {"filters": ["once_a_minute"]},
-        "gamification.leagues.publisher": {"filters": ["once_a_minute"]},
         "config.background": {"filters": ["once_a_minute"]},
     },
 }

@@ -41,7 +41,7 @@ def _require_services(request):
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_connections(django_db_setup, django_db_blocker):
     """Ends, before the test database is dropped, the connections that server threads (live
-    servers, the leaderboard's publisher, the WSGI bridge) opened and still hold: PostgreSQL
+    servers, the live-push loop, the WSGI bridge) opened and still hold: PostgreSQL
     refuses to drop a database in use, and a leftover test database only warns."""
     yield
     if connection.vendor != "postgresql":

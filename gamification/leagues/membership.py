@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from config.realtime import group_send_background
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
     LeagueCohort,
@@ -27,7 +28,6 @@ from gamification.leagues.models import (
     week_result,
     week_start_of,
 )
-from gamification.leagues.publisher import group_send_background
 from gamification.leagues.ranking import ranking_record
 
 logger = logging.getLogger(__name__)
@@ -261,9 +261,9 @@ def standings_push(*, user_id: int, week_start: date, joined: bool = False, then
     """Sends the whole standings of the learner's cohort to its live leaderboards (when a learner
     joins: the cohort grows, and the zones with it), and, for a learner who just joined, to
     their own sockets, which then follow the cohort. One query; the send is handed to a
-    background loop (`publisher`), and the channel layer's per-channel capacity drops messages
-    to a socket that does not keep up rather than wait for it. Never raises: a live push is a
-    nicety over the database."""
+    background loop (`config.realtime.group_send_background`), and the channel layer's
+    per-channel capacity drops messages to a socket that does not keep up rather than wait.
+    Never raises: a live push is a nicety over the database."""
     from gamification.leagues.selectors import leaderboard_json, leaderboard_of
 
     try:

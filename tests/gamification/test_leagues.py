@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config import redis_settings
+from config.realtime import publisher_flush
 from gamification.leagues import ranking
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
@@ -20,7 +21,6 @@ from gamification.leagues.models import (
     WeeklyXp,
     league_moved,
 )
-from gamification.leagues.publisher import publisher_flush
 from gamification.leagues.selectors import leaderboard_get, percentile_get
 from gamification.leagues.services import league_week_close
 from gamification.services import xp_award

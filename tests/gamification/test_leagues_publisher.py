@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from channels_redis.core import RedisChannelLayer
 
-from gamification.leagues import publisher
+from config import realtime as publisher
 from gamification.services import xp_award
 from tests.accounts.factories import UserFactory
 

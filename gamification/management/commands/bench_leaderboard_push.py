@@ -30,9 +30,9 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from config.realtime import group_send_wait
 from gamification.leagues.membership import cohort_group, week_of
 from gamification.leagues.models import COHORT_SIZE_MAX, LeagueCohort, LeagueMember, WeeklyXp
-from gamification.leagues.publisher import group_send_wait
 from gamification.management.leaderboard_listener import WAIT_SECONDS, clock, listen
 from gamification.services import xp_award
 
