@@ -18,7 +18,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from accounts.error_codes import AccountsErrorCode
 from accounts.models import User
-from accounts.selectors import login_session_get
+from accounts.selectors import login_session_user_get
 from accounts.tokens import SID_CLAIM
 
 
@@ -43,15 +43,13 @@ class SessionJWTAuthentication(JWTAuthentication):
         return token
 
     def get_user(self, validated_token: Token) -> User:
-        session = login_session_get(sid=validated_token[SID_CLAIM])
+        user = login_session_user_get(sid=validated_token[SID_CLAIM])
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
-        if session is None or str(getattr(session.user, jwt_settings.USER_ID_FIELD)) != str(
-            user_id
-        ):
+        if user is None or str(getattr(user, jwt_settings.USER_ID_FIELD)) != str(user_id):
             raise _refused()
-        if not session.user.is_active:
+        if not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        return session.user
+        return user
 
     def authenticate(self, request: Request) -> tuple[User, Token] | None:
         try:

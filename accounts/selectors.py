@@ -1,5 +1,6 @@
 """Reads of the accounts app used by more than one caller."""
 
+from functools import cache
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -16,20 +17,33 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.error_codes import AccountsErrorCode
 from accounts.models import LoginSession, User
 from config.api.errors import ApplicationError, NotFound
+from config.sql import Select, column, instance_from_row, quote, table
 from config.timeutils import iso
 
 
-def login_session_get(*, sid: str) -> LoginSession | None:
-    """The login `sid` with its user, in one query, if it has not been revoked.
+@cache
+def _live_session_user() -> Select:
+    return Select(
+        f"SELECT {', '.join(f'u.{quote(f.column)}' for f in User._meta.concrete_fields)}"
+        f" FROM {table(LoginSession)} s INNER JOIN {table(User)} u"
+        f" ON {column(User, 'id', alias='u')} = {column(LoginSession, 'user', alias='s')}"
+        f" WHERE {column(LoginSession, 'sid', alias='s')} = %s"
+        f" AND {column(LoginSession, 'revoked_at', alias='s')} IS NULL",
+        User._meta.concrete_fields,
+    )
+
+
+def login_session_user_get(*, sid: str) -> User | None:
+    """The user of the login `sid`, in one query, if the login has not been revoked.
 
     Asked on every authenticated request, in place of simplejwt's own lookup of the user, so
     authentication costs one query. Deliberately not cached: a cached "live" answer would let a
     revoked login through until it expired, and caching only "revoked" saves nothing, since
-    the live logins are the ones asked about.
+    the live logins are the ones asked about. Hand-written (`config.sql`): compiling the
+    equivalent queryset took seven times as long as running it.
     """
-    return (
-        LoginSession.objects.select_related("user").filter(sid=sid, revoked_at__isnull=True).first()
-    )
+    row = _live_session_user().one([sid])
+    return None if row is None else instance_from_row(User, row)
 
 
 def user_get_by_email(*, email: str) -> User | None:

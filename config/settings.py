@@ -141,6 +141,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 # dropped (a restart, a failover) fails the one request that meets it, and Django then closes it
 # (a connection that had an error is not reused); true trades that for a round trip per request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound on the server, so psycopg prepares a statement once a connection has run
+    # it `prepare_threshold` times, and PostgreSQL stops parsing and planning it again: that was
+    # 80% of the database's time for GET me/stats/ (README, "Serving"). Off behind a pooler in
+    # transaction mode (PgBouncer before 1.21), which cannot keep a statement on one connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=2),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -234,7 +243,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

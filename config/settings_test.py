@@ -29,9 +29,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# JSON only (production's renderer), whatever DEBUG in the shell would add.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.JSONRenderer"],
 }
 # Tests never run collectstatic: WhiteNoise looks files up per request instead of warning at
 # every test client's start that STATIC_ROOT does not exist.

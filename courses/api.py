@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.representation import Representer
 from courses.models import Course
 from courses.selectors import course_list_published, course_path_get
 from courses.serializers import (
@@ -20,6 +21,7 @@ from courses.serializers import (
     CourseTreeOutputSerializer,
 )
 
+_course_body = Representer(CourseOutputSerializer)
 _NOT_FOUND = OpenApiResponse(description="No published course has this slug (`course_not_found`).")
 
 
@@ -61,6 +63,6 @@ class CourseDetailApi(APIView):
             for unit in section["units"]:
                 for lesson in unit["lessons"]:
                     lesson["status"] = statuses.get(lesson["id"], DEFAULT_LESSON_STATUS)
-        body = CourseOutputSerializer(path.course).data
+        body = _course_body(path.course)
         body["sections"] = path.sections
         return Response(body)

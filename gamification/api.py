@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.representation import Representer
 from gamification.rewards import achievements_list, quests_get
 from gamification.selectors import (
     gem_transaction_list,
@@ -32,6 +33,7 @@ from gamification.serializers import (
 from gamification.services import inventory_item_use, shop_item_buy
 
 _UNAUTHORIZED = OpenApiResponse(description="Not signed in.")
+_stats_body = Representer(StatsOutputSerializer)
 _ITEM_NOT_FOUND = OpenApiResponse(description="No such item (on sale) (`item_not_found`).")
 
 
@@ -42,7 +44,7 @@ class StatsApi(APIView):
         summary="The caller's XP, daily goal, streak, hearts, gems and freezes, as of now",
     )
     def get(self, request: Request) -> Response:
-        return Response(StatsOutputSerializer(stats_get(user=request.user)).data)
+        return Response(_stats_body(stats_get(user=request.user)))
 
 
 class WalletApi(APIView):

@@ -6,14 +6,17 @@ last write, and these functions say what is true at `now`.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.sql import Select, column, table
 from config.timeutils import iso, local_day
 from gamification.leagues.selectors import leagues_export
 from gamification.models import (
@@ -197,56 +200,125 @@ def _one_to_one(instance, name: str):
         return None
 
 
+@cache
+def _stats_select() -> Select:
+    User = get_user_model()
+
+    def field(model, name):
+        return model._meta.get_field(name)
+
+    def col(model, name, alias):
+        return column(model, name, alias=alias)
+
+    selected = [
+        (field(User, "daily_goal_xp"), col(User, "daily_goal_xp", "u")),
+        (field(LearnerStats, "total_xp"), col(LearnerStats, "total_xp", "ls")),
+        (field(Streak, "user"), col(Streak, "user", "st")),
+        (field(Streak, "current"), col(Streak, "current", "st")),
+        (field(Streak, "longest"), col(Streak, "longest", "st")),
+        (field(Streak, "last_active_date"), col(Streak, "last_active_date", "st")),
+        (field(Streak, "last_active_at"), col(Streak, "last_active_at", "st")),
+        (field(Hearts, "user"), col(Hearts, "user", "h")),
+        (field(Hearts, "count"), col(Hearts, "count", "h")),
+        (field(Hearts, "refill_anchor"), col(Hearts, "refill_anchor", "h")),
+        (field(GemWallet, "balance"), col(GemWallet, "balance", "w")),
+    ]
+    # Parameters in order: today, the streak-freeze effect, today, the user.
+    xp_today = (
+        f"SELECT {col(DailyXp, 'xp', 'd')} FROM {table(DailyXp)} d"
+        f" WHERE {col(DailyXp, 'user', 'd')} = {col(User, 'id', 'u')}"
+        f" AND {col(DailyXp, 'date', 'd')} = %s"
+    )
+    freezes_held = (
+        f"SELECT {col(InventoryItem, 'quantity', 'i')} FROM {table(InventoryItem)} i"
+        f" INNER JOIN {table(ShopItem)} si"
+        f" ON {col(ShopItem, 'id', 'si')} = {col(InventoryItem, 'item', 'i')}"
+        f" WHERE {col(InventoryItem, 'user', 'i')} = {col(User, 'id', 'u')}"
+        f" AND {col(ShopItem, 'effect', 'si')} = %s"
+    )
+    # Spent on days missed since the last active one: they still count towards the streak.
+    freezes_spent = (
+        f"SELECT COUNT(*) FROM {table(StreakFreezeUse)} f"
+        f" WHERE {col(StreakFreezeUse, 'user', 'f')} = {col(User, 'id', 'u')}"
+        f" AND {col(StreakFreezeUse, 'day', 'f')} > {col(Streak, 'last_active_date', 'st')}"
+        f" AND {col(StreakFreezeUse, 'day', 'f')} < %s"
+    )
+
+    def joined(model, alias):
+        user = model._meta.get_field("user")
+        return (
+            f" LEFT OUTER JOIN {table(model)} {alias}"
+            f" ON {col(model, user.name, alias)} = {col(User, 'id', 'u')}"
+        )
+
+    return Select(
+        f"SELECT {', '.join(sql for _, sql in selected)},"
+        f" ({xp_today}), ({freezes_held} LIMIT 1), ({freezes_spent})"
+        f" FROM {table(User)} u"
+        + joined(LearnerStats, "ls")
+        + joined(Streak, "st")
+        + joined(Hearts, "h")
+        + joined(GemWallet, "w")
+        + f" WHERE {col(User, 'id', 'u')} = %s",
+        [field for field, _ in selected] + [None, None, None],
+    )
+
+
 def stats_get(*, user, now: datetime | None = None) -> Stats:
-    """The learner's stats at `now`, in one query however much history there is."""
+    """The learner's stats at `now`, in one query however much history there is (hand-written,
+    `config.sql`: compiling the queryset took four times as long as running it)."""
     now = now or timezone.now()
     today = local_day(user=user, at=now).date
-    loaded = (
-        get_user_model()
-        .objects.select_related("learner_stats", "streak", "hearts", "gem_wallet")
-        .annotate(
-            xp_today=Subquery(
-                DailyXp.objects.filter(user=OuterRef("pk"), date=today).values("xp")[:1]
-            ),
-            streak_freezes=Subquery(
-                InventoryItem.objects.filter(
-                    user=OuterRef("pk"), item__effect=ShopEffect.STREAK_FREEZE
-                ).values("quantity")[:1]
-            ),
-            freezes_spent=Subquery(
-                StreakFreezeUse.objects.filter(
-                    user=OuterRef("pk"), day__gt=OuterRef("streak__last_active_date"), day__lt=today
-                )
-                .values("user")
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
+    day = connection.ops.adapt_datefield_value(today)
+    row = _stats_select().one([day, ShopEffect.STREAK_FREEZE.value, day, user.pk])
+    if row is None:
+        raise get_user_model().DoesNotExist
+    (
+        daily_goal_xp,
+        total_xp,
+        streak_user,
+        current,
+        longest,
+        last_active_date,
+        last_active_at,
+        hearts_user,
+        hearts_count,
+        refill_anchor,
+        gems,
+        xp_today,
+        freezes_held,
+        freezes_spent,
+    ) = row
+    streak_row = None
+    if streak_user is not None:
+        streak_row = Streak(
+            user_id=streak_user,
+            current=current,
+            longest=longest,
+            last_active_date=last_active_date,
+            last_active_at=last_active_at,
         )
-        .get(pk=user.pk)
-    )
-    learner_stats = _one_to_one(loaded, "learner_stats")
-    wallet = _one_to_one(loaded, "gem_wallet")
+    hearts_row = None
+    if hearts_user is not None:
+        hearts_row = Hearts(user_id=hearts_user, count=hearts_count, refill_anchor=refill_anchor)
     streak = streak_state(
-        _one_to_one(loaded, "streak"),
-        today=today,
-        zone=user.zone,
-        freezes=(loaded.streak_freezes or 0) + (loaded.freezes_spent or 0),
+        streak_row, today=today, zone=user.zone, freezes=(freezes_held or 0) + (freezes_spent or 0)
     )
-    hearts = hearts_state(_one_to_one(loaded, "hearts"), now=now)
-    xp_today = loaded.xp_today or 0
+    hearts = hearts_state(hearts_row, now=now)
+    xp_today = xp_today or 0
     return Stats(
-        total_xp=learner_stats.total_xp if learner_stats else 0,
+        total_xp=total_xp or 0,
         xp_today=xp_today,
-        daily_goal_xp=loaded.daily_goal_xp,
-        daily_goal_met=xp_today >= loaded.daily_goal_xp,
+        daily_goal_xp=daily_goal_xp,
+        daily_goal_met=xp_today >= daily_goal_xp,
         streak=streak.current,
         longest_streak=streak.longest,
         streak_broken=streak.broken,
         hearts=hearts.count,
         hearts_max=hearts.max,
         next_heart_at=hearts.next_refill_at,
-        gems=wallet.balance if wallet else 0,
-        streak_freezes=loaded.streak_freezes or 0,
+        gems=gems or 0,
+        streak_freezes=freezes_held or 0,
     )
 
 

@@ -152,13 +152,19 @@ def lesson_for_session_get(*, lesson_id: int) -> Lesson:
     return lesson
 
 
-def lesson_session_get(*, user, session_id: int, for_update: bool = False) -> LessonSession:
-    """The learner's own session (someone else's is 404, as if it did not exist)."""
+def lesson_session_get(
+    *, user, session_id: int, for_update: bool = False, with_lesson: bool = True
+) -> LessonSession:
+    """The learner's own session (someone else's is 404, as if it did not exist), with its
+    lesson's place in the course unless `with_lesson` is False (an answer needs only the
+    session's own snapshot)."""
     sessions: QuerySet[LessonSession] = LessonSession.objects.filter(id=session_id, user=user)
     if for_update:
         # Lock the session alone: answers and completions of one session take turns.
         sessions = sessions.select_for_update(of=("self",))
-    session = sessions.select_related("lesson__unit__section", "lesson__course").first()
+    if with_lesson:
+        sessions = sessions.select_related("lesson__unit__section", "lesson__course")
+    session = sessions.order_by().first()
     if session is None:
         raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
     return session

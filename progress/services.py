@@ -275,7 +275,9 @@ def session_answer_submit(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        session = lesson_session_get(user=user, session_id=session_id, for_update=True)
+        session = lesson_session_get(
+            user=user, session_id=session_id, for_update=True, with_lesson=False
+        )
         if client_id is not None:
             earlier = SessionAnswer.objects.filter(session=session, client_id=client_id).first()
             if earlier is not None:
@@ -289,9 +291,9 @@ def session_answer_submit(
                 code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
             )
         earlier = list(
-            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id).only(
-                "id", "correct", "solution"
-            )
+            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id)
+            .only("id", "correct", "solution")
+            .order_by()  # which came first does not matter, and the ordering joins the session
         )
         right = next((row for row in earlier if row.correct), None)
         if right is not None:

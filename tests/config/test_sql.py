@@ -1,0 +1,79 @@
+"""config.sql: hand-written SELECTs give back what the ORM would, on SQLite and PostgreSQL."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from config.sql import Select, column, instance_from_row, quote, table
+from gamification.models import Streak
+from tests.accounts.factories import UserFactory
+from tests.gamification.factories import StreakFactory
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def _streak_select() -> Select:
+    fields = [Streak._meta.get_field(name) for name in ("last_active_date", "last_active_at")]
+    return Select(
+        f"SELECT {column(Streak, 'last_active_date', alias='s')},"
+        f" {column(Streak, 'last_active_at', alias='s')}, 40 + 2"
+        f" FROM {table(Streak)} s WHERE {column(Streak, 'user', alias='s')} = %s",
+        [*fields, None],
+    )
+
+
+def test_columns_come_back_as_the_model_fields_types():
+    # SQLite hands dates and datetimes back as text: the ORM's converters make them values.
+    at = datetime(2026, 3, 1, 21, 30, 15, 123456, tzinfo=UTC)
+    streak = StreakFactory(last_active_date=date(2026, 3, 1), last_active_at=at)
+
+    row = _streak_select().one([streak.user_id])
+
+    assert row == (date(2026, 3, 1), at, 42)
+    assert type(row[0]) is date
+    assert row[1].utcoffset() is not None
+
+
+def test_no_row_is_none():
+    assert _streak_select().one([0]) is None
+
+
+def test_a_whole_row_becomes_the_instance_the_orm_would_load():
+    user = UserFactory(display_name="Ada", daily_goal_xp=30)
+    fields = User._meta.concrete_fields
+    row = Select(
+        f"SELECT {', '.join(f'u.{quote(f.column)}' for f in fields)} FROM {table(User)} u"
+        f" WHERE {column(User, 'id', alias='u')} = %s",
+        fields,
+    ).one([user.pk])
+
+    loaded = instance_from_row(User, row)
+
+    expected = User.objects.get(pk=user.pk)
+    assert loaded == expected
+    assert loaded._state.adding is False
+    assert loaded._state.db == "default"
+    assert {f.attname: getattr(loaded, f.attname) for f in fields} == {
+        f.attname: getattr(expected, f.attname) for f in fields
+    }
+
+
+@pytest.mark.postgres
+def test_statements_run_again_are_prepared_on_postgresql():
+    # Parameters bound on the server (settings: DATABASES OPTIONS): PostgreSQL plans a statement
+    # a connection repeats once, not on every request.
+    user = UserFactory()
+    for _ in range(3):
+        User.objects.filter(pk=user.pk).values_list("email", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "accounts_user" WHERE "accounts_user"."id" = $1%'],
+        )
+        (prepared,) = cursor.fetchone()
+
+    assert prepared >= 1
