@@ -141,15 +141,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 # dropped (a restart, a failover) fails the one request that meets it, and Django then closes it
 # (a connection that had an error is not reused); true trades that for a round trip per request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound on the server, so psycopg prepares a statement once a connection has run
-    # it `prepare_threshold` times, and PostgreSQL stops parsing and planning it again: that was
-    # 80% of the database's time for GET me/stats/ (README, "Serving"). Off behind a pooler in
-    # transaction mode (PgBouncer before 1.21), which cannot keep a statement on one connection.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
-        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=2),
-    )
+# PostgreSQL: the hand-written statements of the hot paths (config/sql.py) are prepared once per
+# connection instead of parsed and planned on every request. Off behind a pooler in transaction
+# mode (PgBouncer before 1.21), which cannot keep a prepared statement on one connection.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django turns psycopg's preparing off (None); any number turns it back on for the cursors
+    # that ask for it. Django's own cursors bind on the client and never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

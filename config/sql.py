@@ -8,6 +8,14 @@ columns through the models (`table`, `column`), and reads each column back throu
 converters for the model field it comes from, so it gives what the queryset gave on SQLite
 (whose dates arrive as text) and PostgreSQL alike.
 
+On PostgreSQL a `Select` is also a prepared statement (`DATABASE_PREPARED_STATEMENTS`): each
+connection parses and plans it once, where Django's client-side binding has PostgreSQL plan it
+on every request (0.54 ms of the database's CPU for the stats query against 0.11 ms prepared).
+Only these statements are prepared, not the ORM's: a prepared statement soon runs on a generic
+plan, made without the parameters' values, and for a query whose best plan depends on them that
+is a trap (preparing every statement made `GET feed/` following 1,000 people four times as
+slow). A `Select` is a lookup by a key, whose plan is the same whatever the key.
+
 Reach for it only where a profile shows the compilation; everywhere else the ORM is clearer.
 """
 
@@ -15,8 +23,18 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Field, Model
+
+
+class _PreparingCursor(ServerBindingCursor):
+    """Binds parameters on the server and prepares the statement on its first run (Django keeps
+    psycopg from preparing anything by itself: `prepare_threshold` None)."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 def _connection():
@@ -62,7 +80,7 @@ class Select:
     def one(self, params: Sequence[Any]) -> tuple | None:
         """The first row for `params` (None without one), its columns converted."""
         connection = _connection()
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
         if row is None or not self._converters:
@@ -72,6 +90,21 @@ class Select:
             for converter in converters:
                 values[index] = converter(values[index], expression, connection)
         return tuple(values)
+
+
+def _cursor(connection):
+    """A cursor of Django's (so the query is logged and counted as any other) that prepares
+    its statements, on PostgreSQL with `DATABASE_PREPARED_STATEMENTS`; else a plain one."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def instance_from_row(model: type[Model], row: Sequence[Any]) -> Model:
