@@ -10,7 +10,6 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -192,36 +191,25 @@ def streak_freezes_count(*, user, streak: Streak, today: date) -> int:
 # --- Everything at once ------------------------------------------------------------------------
 
 
-def _one_to_one(instance, name: str):
-    """A reverse one-to-one loaded by select_related, or None when the row does not exist."""
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 @cache
 def _stats_select() -> Select:
     User = get_user_model()
-
-    def field(model, name):
-        return model._meta.get_field(name)
 
     def col(model, name, alias):
         return column(model, name, alias=alias)
 
     selected = [
-        (field(User, "daily_goal_xp"), col(User, "daily_goal_xp", "u")),
-        (field(LearnerStats, "total_xp"), col(LearnerStats, "total_xp", "ls")),
-        (field(Streak, "user"), col(Streak, "user", "st")),
-        (field(Streak, "current"), col(Streak, "current", "st")),
-        (field(Streak, "longest"), col(Streak, "longest", "st")),
-        (field(Streak, "last_active_date"), col(Streak, "last_active_date", "st")),
-        (field(Streak, "last_active_at"), col(Streak, "last_active_at", "st")),
-        (field(Hearts, "user"), col(Hearts, "user", "h")),
-        (field(Hearts, "count"), col(Hearts, "count", "h")),
-        (field(Hearts, "refill_anchor"), col(Hearts, "refill_anchor", "h")),
-        (field(GemWallet, "balance"), col(GemWallet, "balance", "w")),
+        (User, "daily_goal_xp", "u"),
+        (LearnerStats, "total_xp", "ls"),
+        (Streak, "user", "st"),
+        (Streak, "current", "st"),
+        (Streak, "longest", "st"),
+        (Streak, "last_active_date", "st"),
+        (Streak, "last_active_at", "st"),
+        (Hearts, "user", "h"),
+        (Hearts, "count", "h"),
+        (Hearts, "refill_anchor", "h"),
+        (GemWallet, "balance", "w"),
     ]
     # Parameters in order: today, the streak-freeze effect, today, the user.
     xp_today = (
@@ -245,14 +233,13 @@ def _stats_select() -> Select:
     )
 
     def joined(model, alias):
-        user = model._meta.get_field("user")
         return (
             f" LEFT OUTER JOIN {table(model)} {alias}"
-            f" ON {col(model, user.name, alias)} = {col(User, 'id', 'u')}"
+            f" ON {col(model, 'user', alias)} = {col(User, 'id', 'u')}"
         )
 
     return Select(
-        f"SELECT {', '.join(sql for _, sql in selected)},"
+        f"SELECT {', '.join(col(*selected_column) for selected_column in selected)},"
         f" ({xp_today}), ({freezes_held} LIMIT 1), ({freezes_spent})"
         f" FROM {table(User)} u"
         + joined(LearnerStats, "ls")
@@ -260,7 +247,7 @@ def _stats_select() -> Select:
         + joined(Hearts, "h")
         + joined(GemWallet, "w")
         + f" WHERE {col(User, 'id', 'u')} = %s",
-        [field for field, _ in selected] + [None, None, None],
+        [model._meta.get_field(name) for model, name, _ in selected] + [None, None, None],
     )
 
 

@@ -51,17 +51,6 @@ def _percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def _stamp(into: list[float]) -> None:
-    into.append(clock())
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1]
-
-
 class Command(BaseCommand):
     help = "Benchmark the live leaderboard: XP award to WebSocket message, against group_send."
 
