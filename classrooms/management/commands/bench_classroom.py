@@ -9,7 +9,6 @@ aggregate over the class). The times are shown for information: a larger class h
 render. Everything is made in one transaction rolled back at the end.
 """
 
-import json
 import statistics
 import time
 import uuid
@@ -24,15 +23,12 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from classrooms.models import Assignment, Classroom, ClassroomTeacher, TeacherRole
 from classrooms.sample import class_with_activity
+from config.benchmarks import emit, figure, ratio_of
 from config.timeutils import aware
 from courses.models import Course, CourseStatus, Exercise, Language, Lesson, Section, Unit
 
 LESSONS = 6
 EXERCISES_PER_LESSON = 4
-
-
-class _Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -53,14 +49,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Database: {connection.vendor}; students {small} and {large}, {days} days"
         )
-        try:
-            with transaction.atomic():
-                figures = self._run(small, large, days, runs)
-                raise _Rollback
-        except _Rollback:
-            self.stdout.write("Rolled back: nothing was kept.")
-        if json:
-            self.stdout.write(_json_line(figures))
+        with transaction.atomic():
+            figures = self._run(small, large, days, runs)
+            transaction.set_rollback(True)
+        self.stdout.write("Rolled back: nothing was kept.")
+        emit(self, "classroom", figures, as_json=json)
 
     def _run(self, small: int, large: int, days: int, runs: int) -> list[dict]:
         tag = uuid.uuid4().hex[:8]
@@ -104,24 +97,23 @@ class Command(BaseCommand):
                 f"{large_queries} queries / {large_ms:.1f} ms for {large}"
             )
             figures += [
-                {
-                    "name": f"{name}_queries_{large}_students",
-                    "value": float(large_queries),
-                    "unit": "queries",
-                    "baseline": float(small_queries),
-                    "ratio": large_queries / small_queries,
-                    "goal": f"as many queries as for {small} students",
-                    "ok": large_queries == small_queries,
-                },
-                {
-                    "name": f"{name}_ms_{large}_students",
-                    "value": round(large_ms, 2),
-                    "unit": "ms",
-                    "baseline": round(small_ms, 2),
-                    "ratio": round(large_ms / small_ms, 2) if small_ms else None,
-                    "goal": "shown for information",
-                    "ok": None,
-                },
+                figure(
+                    f"{name}_queries_{large}_students",
+                    large_queries,
+                    "queries",
+                    baseline=small_queries,
+                    ratio=ratio_of(large_queries, small_queries),
+                    goal=f"as many queries as for {small} students",
+                    ok=large_queries == small_queries,
+                ),
+                figure(
+                    f"{name}_ms_{large}_students",
+                    large_ms,
+                    "ms",
+                    baseline=small_ms,
+                    ratio=ratio_of(large_ms, small_ms),
+                    goal="shown for information",
+                ),
             ]
         return figures
 
@@ -166,7 +158,3 @@ def _measure(client: Client, url: str, runs: int) -> tuple[int, float]:
         client.get(url, secure=True)
         timings.append((time.perf_counter() - started) * 1000)
     return count, statistics.median(timings)
-
-
-def _json_line(figures: list[dict]) -> str:
-    return json.dumps({"bench": "classroom", "figures": figures})

@@ -24,10 +24,6 @@ User = get_user_model()
 BATCH = 5000
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = (
         "Benchmark GET feed/: a learner following --small learners against one following --large."
@@ -52,12 +48,10 @@ class Command(BaseCommand):
             raise CommandError("Need small <= large < learners.")
         if connection.vendor != "postgresql":
             self.stderr.write("Not PostgreSQL: the figures say little about production.")
-        try:
-            with transaction.atomic():
-                medians = self._run(options)
-                if not options["keep"]:
-                    raise _Rollback
-        except _Rollback:
+        with transaction.atomic():
+            medians = self._run(options)
+            transaction.set_rollback(not options["keep"])
+        if not options["keep"]:
             self.stdout.write("(the data built is rolled back)")
         if options["json"]:
             ratio = medians["large"] / medians["small"]

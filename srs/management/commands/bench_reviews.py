@@ -36,10 +36,6 @@ BATCH_SIZE = 5000
 SEEN_SHARE = 0.9
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Benchmark GET reviews/due/ for a learner with few and one with many review cards."
 
@@ -68,12 +64,10 @@ class Command(BaseCommand):
         if runs < 1 or batch_size < 1:
             raise CommandError("--runs and --batch-size need at least 1.")
         self.stdout.write(f"Database: {connection.vendor}; cards: {small:,} and {large:,}")
-        try:
-            with transaction.atomic():
-                medians = self._run(small, large, runs, batch_size)
-                if not keep:
-                    raise _Rollback
-        except _Rollback:
+        with transaction.atomic():
+            medians = self._run(small, large, runs, batch_size)
+            transaction.set_rollback(not keep)
+        if not keep:
             self.stdout.write("Rolled back: nothing was kept.")
         if options.get("json"):
             ratio = medians[large] / medians[small]
