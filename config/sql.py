@@ -79,12 +79,22 @@ class Select:
 
     def one(self, params: Sequence[Any]) -> tuple | None:
         """The first row for `params` (None without one), its columns converted."""
-        connection = _connection()
-        with _cursor(connection) as cursor:
+        with _cursor(_connection()) as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
-        if row is None or not self._converters:
+        return None if row is None else self._converted(row)
+
+    def all(self, params: Sequence[Any]) -> list[tuple]:
+        """Every row for `params`, its columns converted."""
+        with _cursor(_connection()) as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        return [self._converted(row) for row in rows] if self._converters else rows
+
+    def _converted(self, row: tuple) -> tuple:
+        if not self._converters:
             return row
+        connection = _connection()
         values = list(row)
         for index, converters, expression in self._converters:
             for converter in converters:

@@ -13,8 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.representation import Representer
-from courses.models import Course
-from courses.selectors import course_list_published, course_path_get
+from courses.selectors import CourseTree, course_list_published, course_tree_get
 from courses.serializers import (
     DEFAULT_LESSON_STATUS,
     CourseOutputSerializer,
@@ -41,10 +40,8 @@ class CourseListApi(ListAPIView):
 class CourseDetailApi(APIView):
     permission_classes = [AllowAny]
     serializer_class = CourseTreeOutputSerializer
-    # Set by get() before it asks for the statuses: the course's lesson ids in course order.
-    lesson_ids: list[int]
 
-    def get_lesson_statuses(self, course: Course) -> dict[int, str]:
+    def get_lesson_statuses(self, tree: CourseTree) -> dict[int, str]:
         """Lesson id → status for the caller; a lesson left out is "available"."""
         return {}
 
@@ -55,14 +52,25 @@ class CourseDetailApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         # The tree comes as plain rows in CourseTreeOutputSerializer's shape (the schema): a
-        # serializer field per lesson was most of the time of a long course.
-        path = course_path_get(slug=slug)
-        self.lesson_ids = path.lesson_ids
-        statuses = self.get_lesson_statuses(path.course)
-        for section in path.sections:
-            for unit in section["units"]:
-                for lesson in unit["lessons"]:
-                    lesson["status"] = statuses.get(lesson["id"], DEFAULT_LESSON_STATUS)
-        body = _course_body(path.course)
-        body["sections"] = path.sections
+        # serializer field per lesson was most of the time of a long course. It is shared
+        # between requests, so the caller's statuses go into new dicts.
+        tree = course_tree_get(slug=slug)
+        statuses = self.get_lesson_statuses(tree)
+        body = _course_body(tree.course)
+        body["sections"] = [
+            {
+                **section,
+                "units": [
+                    {
+                        **unit,
+                        "lessons": [
+                            {**lesson, "status": statuses.get(lesson["id"], DEFAULT_LESSON_STATUS)}
+                            for lesson in unit["lessons"]
+                        ],
+                    }
+                    for unit in section["units"]
+                ],
+            }
+            for section in tree.sections
+        ]
         return Response(body)

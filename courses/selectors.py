@@ -4,13 +4,16 @@ Each selector fetches a tree in a fixed number of queries (one per level), whate
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from django.db.models import Prefetch, QuerySet
 
 from config.api.errors import NotFound
+from config.sql import Select, column, table
 from courses.error_codes import CoursesErrorCode
-from courses.models import Course, Exercise, ExerciseOption, Lesson, Section, Unit
+from courses.models import Course, CourseStatus, Exercise, ExerciseOption, Lesson, Section, Unit
 
 LESSON_ORDER = ("unit__section__position", "unit__position", "position")
 
@@ -25,27 +28,49 @@ def course_list_published() -> QuerySet[Course]:
 
 
 @dataclass(frozen=True)
-class CoursePath:
-    course: Course
+class CourseTree:
+    """What `GET courses/{slug}/` shows of a course, the same for every caller: shared between
+    requests and threads (`course_tree_get`), so nothing in it is ever changed."""
+
+    course: Course  # with its two languages
     # Sections → units → lessons as the API renders them (CourseTreeOutputSerializer's shape),
-    # lessons without their status, which the caller adds.
-    sections: list[dict]
-    lesson_ids: list[int]  # in course order
+    # the lessons without their status, which depends on the caller.
+    sections: tuple[dict, ...]
+    lesson_ids: tuple[int, ...]  # in course order
+    prerequisites: Mapping[int, frozenset[int]]  # lesson id → the lessons it waits for
 
 
-def course_path_get(*, slug: str) -> CoursePath:
-    """`GET courses/{slug}/`'s tree in four queries (one per level), read as plain rows: for a
-    course of 300 lessons, building a model instance and running serializer fields per row was
-    most of the request's time (pyinstrument). A draft or archived course is the same 404 as one
-    that does not exist: learners must not learn that it is there."""
-    course = (
-        Course.objects.published()
-        .select_related("learning_language", "from_language")
-        .filter(slug=slug)
-        .first()
+@cache
+def _revision_select() -> Select:
+    return Select(
+        f"SELECT {column(Course, 'id', alias='c')}, {column(Course, 'content_revision', alias='c')}"
+        f" FROM {table(Course)} c WHERE {column(Course, 'slug', alias='c')} = %s"
+        f" AND {column(Course, 'status', alias='c')} = %s",
+        [Course._meta.get_field("id"), Course._meta.get_field("content_revision")],
     )
-    if course is None:
+
+
+def course_tree_get(*, slug: str) -> CourseTree:
+    """A published course's tree: one small query for the course's content revision, and the
+    tree read (four queries) only when this process holds none for that revision.
+
+    For a course of 300 lessons, reading the tree was most of the request's time; it changes
+    only when an editor changes the course, and every such change gives the course a new
+    revision (`courses.signals`), so the tree kept for the revision read in this request is the
+    one in the database. A draft or archived course is the same 404 as one that does not exist:
+    learners must not learn that it is there."""
+    row = _revision_select().one([slug, CourseStatus.PUBLISHED.value])
+    if row is None:
         raise NotFound("No published course has this slug.", code=CoursesErrorCode.COURSE_NOT_FOUND)
+    return _course_tree_read(*row)
+
+
+# Per process, a few courses at a time: a process serves the courses its learners take, and a
+# tree of 300 lessons is some 100 kB. Keyed by revision, so an edited course's old tree is never
+# served again, only pushed out.
+@lru_cache(maxsize=32)
+def _course_tree_read(course_id: int, revision) -> CourseTree:
+    course = Course.objects.select_related("learning_language", "from_language").get(pk=course_id)
     sections = list(
         Section.objects.filter(course=course)
         .order_by("position")
@@ -62,17 +87,25 @@ def course_path_get(*, slug: str) -> CoursePath:
         lessons_of[lesson.pop("unit_id")].append(lesson)
     units_of: dict[int, list[dict]] = defaultdict(list)
     for unit in units:
-        unit["lessons"] = lessons_of.get(unit["id"], [])
+        unit["lessons"] = tuple(lessons_of.get(unit["id"], ()))
         units_of[unit.pop("section_id")].append(unit)
     for section in sections:
-        section["units"] = units_of.get(section["id"], [])
-    ordered = [
-        lesson["id"]
-        for section in sections
-        for unit in section["units"]
-        for lesson in unit["lessons"]
-    ]
-    return CoursePath(course=course, sections=sections, lesson_ids=ordered)
+        section["units"] = tuple(units_of.get(section["id"], ()))
+    waits_for: dict[int, set[int]] = defaultdict(set)
+    through = Lesson.prerequisites.through.objects.filter(from_lesson__course_id=course_id)
+    for lesson_id, prerequisite_id in through.values_list("from_lesson_id", "to_lesson_id"):
+        waits_for[lesson_id].add(prerequisite_id)
+    return CourseTree(
+        course=course,
+        sections=tuple(sections),
+        lesson_ids=tuple(
+            lesson["id"]
+            for section in sections
+            for unit in section["units"]
+            for lesson in unit["lessons"]
+        ),
+        prerequisites={lesson: frozenset(needed) for lesson, needed in waits_for.items()},
+    )
 
 
 def _exercises_prefetch() -> Prefetch:

@@ -11,6 +11,7 @@ What a lesson waits for — its prerequisites, or without any the lesson before 
 
 # ruff: noqa: RUF001, RUF002 - places are joined with the angle quote editors read.
 
+import uuid
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -475,6 +476,12 @@ def _record_history(instance: Model, *, by, reason: str) -> None:
     )
 
 
+def courses_revise(**lookups) -> None:
+    """A new content revision for the courses matching `lookups` (`Course.content_revision`):
+    what `GET courses/{slug}/` shows of them changed. `courses.signals` calls it on each write."""
+    Course.objects.filter(**lookups).update(content_revision=uuid.uuid4())
+
+
 @transaction.atomic
 def course_publish(*, course: Course, by) -> Course:
     """Publish `course` as a new version, or raise `CourseNotPublishable` listing every problem.
@@ -494,6 +501,7 @@ def course_publish(*, course: Course, by) -> Course:
         version=F("version") + 1,
         published_at=now,
         updated_at=now,
+        content_revision=uuid.uuid4(),  # the version is shown with the tree
     )
     course.refresh_from_db()
     _record_history(course, by=by, reason=f"Published version {course.version}")

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from config.api.pagination import PageNumberPagination
 from courses.api import CourseDetailApi as ContentCourseDetailApi
-from courses.models import Course
+from courses.selectors import CourseTree
 from progress import services
 from progress.selectors import (
     course_published_get,
@@ -33,10 +33,13 @@ class CourseDetailApi(ContentCourseDetailApi):
     completed). Served from here because only progress knows what the learner completed.
     Open to anonymous callers (as its parent), who see what a new learner would."""
 
-    def get_lesson_statuses(self, course: Course) -> dict[int, str]:
-        # The tree is read already (self.lesson_ids, in course order): no query for the order.
+    def get_lesson_statuses(self, tree: CourseTree) -> dict[int, str]:
+        # The tree holds the lessons in course order and their prerequisites: no query for them.
         return lesson_statuses_for(
-            user=self.request.user, course=course, ordered_lesson_ids=self.lesson_ids
+            user=self.request.user,
+            course=tree.course,
+            ordered_lesson_ids=tree.lesson_ids,
+            prerequisites=tree.prerequisites,
         )
 
 

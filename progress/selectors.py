@@ -6,16 +6,19 @@ course order: section, unit, lesson position), and `locked` otherwise.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from config.api.errors import NotFound
+from config.sql import Select, column, table
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
@@ -40,14 +43,30 @@ def _completed_ids(user, lesson_filter: Q) -> set[int]:
     )
 
 
+@cache
+def _completed_in_course_select() -> Select:
+    return Select(
+        f"SELECT {column(LessonProgress, 'lesson', alias='p')} FROM {table(LessonProgress)} p"
+        f" INNER JOIN {table(Lesson)} l"
+        f" ON {column(Lesson, 'id', alias='l')} = {column(LessonProgress, 'lesson', alias='p')}"
+        f" WHERE {column(LessonProgress, 'user', alias='p')} = %s"
+        f" AND {column(Lesson, 'course', alias='l')} = %s",
+        [LessonProgress._meta.get_field("lesson")],
+    )
+
+
 def lesson_statuses_for(
-    *, user, course: Course, ordered_lesson_ids: Sequence[int] | None = None
+    *,
+    user,
+    course: Course,
+    ordered_lesson_ids: Sequence[int] | None = None,
+    prerequisites: Mapping[int, AbstractSet[int]] | None = None,
 ) -> dict[int, str]:
     """Every lesson of the course → its status for `user` (anonymous: nothing completed).
 
     Three queries whatever the size of the course: the lessons in order, their prerequisites and
-    the learner's completed lessons; two when the caller already holds the lesson ids in course
-    order (`ordered_lesson_ids`, e.g. from a loaded course tree).
+    the learner's completed lessons; only the last when the caller holds the course's tree
+    (`ordered_lesson_ids` and `prerequisites`, as `courses.selectors.course_tree_get` gives).
     """
     if ordered_lesson_ids is None:
         ordered_lesson_ids = Lesson.objects.filter(course=course).order_by(*COURSE_ORDER)
@@ -55,23 +74,40 @@ def lesson_statuses_for(
     ordered = list(ordered_lesson_ids)
     if not ordered:
         return {}
-    prerequisites: dict[int, set[int]] = defaultdict(set)
-    through = Lesson.prerequisites.through.objects.filter(from_lesson__course=course)
-    for lesson_id, prerequisite_id in through.values_list("from_lesson_id", "to_lesson_id"):
-        prerequisites[lesson_id].add(prerequisite_id)
+    if prerequisites is None:
+        waits_for: dict[int, set[int]] = defaultdict(set)
+        through = Lesson.prerequisites.through.objects.filter(from_lesson__course=course)
+        for lesson_id, prerequisite_id in through.values_list("from_lesson_id", "to_lesson_id"):
+            waits_for[lesson_id].add(prerequisite_id)
+        prerequisites = waits_for
     # A prerequisite may sit in another course (a follow-up course needing the basics).
     outside = {p for ps in prerequisites.values() for p in ps}.difference(ordered)
-    completed = _completed_ids(user, Q(lesson__course=course) | Q(lesson_id__in=outside))
+    if outside:
+        completed = _completed_ids(user, Q(lesson__course=course) | Q(lesson_id__in=outside))
+    elif user is None or not user.is_authenticated:
+        completed = set()
+    else:
+        # The path's one query on every visit: written out, as the ORM took longer to compile
+        # it than the database to run it (config/sql.py).
+        completed = {row[0] for row in _completed_in_course_select().all([user.pk, course.pk])}
 
+    # Plain strings and no set per lesson: this loop runs over every lesson of the path on
+    # every visit.
+    done, available, locked = (
+        LessonStatus.COMPLETED.value,
+        LessonStatus.AVAILABLE.value,
+        LessonStatus.LOCKED.value,
+    )
     statuses: dict[int, str] = {}
     previous: int | None = None
     for lesson_id in ordered:
         if lesson_id in completed:
-            status = LessonStatus.COMPLETED
+            statuses[lesson_id] = done
         else:
-            needed = prerequisites.get(lesson_id) or ({previous} if previous else set())
-            status = LessonStatus.AVAILABLE if needed <= completed else LessonStatus.LOCKED
-        statuses[lesson_id] = status.value
+            needed = prerequisites.get(lesson_id)
+            # Without prerequisites, the lesson before (none: the course's first lesson).
+            unlocked = needed <= completed if needed else previous is None or previous in completed
+            statuses[lesson_id] = available if unlocked else locked
         previous = lesson_id
     return statuses
 

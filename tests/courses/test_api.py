@@ -221,11 +221,16 @@ def test_the_detail_costs_the_same_queries_for_3_or_300_lessons(
 ):
     course = build_course(lessons=lessons, exercises_per_lesson=1)
 
-    # The course with its languages, then sections, units and lessons: one query each.
-    with django_assert_num_queries(4):
+    # The course's revision; then, the first time this process sees it, the course with its
+    # languages, its sections, units, lessons and prerequisites: one query each.
+    with django_assert_num_queries(6):
         response = content_detail(user, course.slug)
+    # Again: the revision alone, the tree is kept for it.
+    with django_assert_num_queries(1):
+        again = content_detail(user, course.slug)
 
     assert response.status_code == 200
+    assert again.data == response.data
     paths = [unit["lessons"] for s in response.data["sections"] for unit in s["units"]]
     assert sum(len(lessons_of_unit) for lessons_of_unit in paths) == lessons
 

@@ -77,13 +77,17 @@ def test_course_detail_query_count_does_not_grow_with_the_course(
         LessonProgressFactory(user=user, lesson=lesson)
     lessons[-1].prerequisites.set(lessons[:2])
 
-    # The content API's four (course, sections, units, lessons), then prerequisites and the
-    # learner's completed lessons.
-    with django_assert_num_queries(6):
+    # The course's revision; the tree the first time this process sees that revision (course,
+    # sections, units, lessons, prerequisites); the learner's completed lessons.
+    with django_assert_num_queries(7):
         response = learner.course(course)
+    # Again: the revision and the learner's completed lessons, the tree is kept.
+    with django_assert_num_queries(2):
+        again = learner.course(course)
 
     assert response.status_code == 200
     assert len(_lesson_statuses(response.json())) == len(lessons)
+    assert again.json() == response.json()
 
 
 def test_an_anonymous_caller_sees_the_path_as_a_new_learner_would(api_client, course, lessons):
@@ -102,9 +106,11 @@ def test_the_anonymous_path_costs_the_same_queries_whatever_the_course_size(
     course, lessons = build_path(shape, exercises=1)
     lessons[-1].prerequisites.set(lessons[:2])
 
-    # The content API's four, then prerequisites; an anonymous caller has no progress to read.
-    with django_assert_num_queries(5):
+    # The revision, then the tree (five); an anonymous caller has no progress to read.
+    with django_assert_num_queries(6):
         response = api_client.get(f"/api/v1/courses/{course.slug}/")
+    with django_assert_num_queries(1):
+        api_client.get(f"/api/v1/courses/{course.slug}/")
 
     assert response.status_code == 200
     assert len(_lesson_statuses(response.json())) == len(lessons)
