@@ -19,7 +19,7 @@ slow). A `Select` is a lookup by a key, whose plan is the same whatever the key.
 Reach for it only where a profile shows the compilation; everywhere else the ORM is clearer.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -117,8 +117,20 @@ def _cursor(connection):
     return connection.make_cursor(cursor)
 
 
-def instance_from_row(model: type[Model], row: Sequence[Any]) -> Model:
+def instance_from_row(
+    model: type[Model], row: Sequence[Any], names: Sequence[str] | None = None
+) -> Model:
     """A model instance, as the ORM loads one, from a row of all its concrete fields in order
-    (a `Select` whose fields are `model._meta.concrete_fields`)."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(DEFAULT_DB_ALIAS, names, row)
+    (a `Select` whose fields are `model._meta.concrete_fields`), or of the fields `names` only,
+    in the model's order (`fields_in_order`); the others are deferred, as with `only()`."""
+    if names is None:
+        attnames = [field.attname for field in model._meta.concrete_fields]
+    else:
+        attnames = [model._meta.get_field(name).attname for name in names]
+    return model.from_db(DEFAULT_DB_ALIAS, attnames, row)
+
+
+def fields_in_order(model: type[Model], names: Iterable[str]) -> tuple[str, ...]:
+    """`names` in the model's field order, the order `instance_from_row` reads a row in."""
+    wanted = set(names)
+    return tuple(field.name for field in model._meta.concrete_fields if field.name in wanted)

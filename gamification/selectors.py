@@ -15,7 +15,7 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.sql import Select, column, table
+from config.sql import Select, column, instance_from_row, table
 from config.timeutils import iso, local_day
 from gamification.leagues.selectors import leagues_export
 from gamification.models import (
@@ -115,7 +115,19 @@ def hearts_get(*, user, now: datetime | None = None) -> HeartsState:
     now = now or timezone.now()
     if timezone.is_naive(now):
         raise ValueError("A time-zone-aware datetime is required.")
-    return hearts_state(Hearts.objects.filter(user=user).first(), now=now)
+    row = _hearts_select().one([getattr(user, "pk", user)])
+    return hearts_state(None if row is None else instance_from_row(Hearts, row), now=now)
+
+
+@cache
+def _hearts_select() -> Select:
+    # Read on every answer: written out, as the ORM compiled it for longer than it ran.
+    fields = Hearts._meta.concrete_fields
+    return Select(
+        f"SELECT {', '.join(column(Hearts, field.name, alias='h') for field in fields)}"
+        f" FROM {table(Hearts)} h WHERE {column(Hearts, 'user', alias='h')} = %s",
+        fields,
+    )
 
 
 # --- Streak ------------------------------------------------------------------------------------

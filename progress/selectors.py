@@ -13,12 +13,13 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from config.api.errors import NotFound
-from config.sql import Select, column, table
+from config.sql import Select, column, fields_in_order, instance_from_row, table
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
@@ -194,6 +195,11 @@ def lesson_session_get(
     """The learner's own session (someone else's is 404, as if it did not exist), with its
     lesson's place in the course unless `with_lesson` is False (an answer needs only the
     session's own snapshot)."""
+    if not with_lesson:
+        row = _session_select(for_update).one([session_id, user.pk])
+        if row is None:
+            raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+        return instance_from_row(LessonSession, row)
     sessions: QuerySet[LessonSession] = LessonSession.objects.filter(id=session_id, user=user)
     if for_update:
         # Lock the session alone: answers and completions of one session take turns.
@@ -204,6 +210,43 @@ def lesson_session_get(
     if session is None:
         raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
     return session
+
+
+@cache
+def _session_select(for_update: bool) -> Select:
+    """A learner's session by id, the row alone, locked when `for_update` (answers and
+    completions of one session take turns); written out, as every answer reads it."""
+    fields = LessonSession._meta.concrete_fields
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    return Select(
+        f"SELECT {', '.join(column(LessonSession, field.name, alias='s') for field in fields)}"
+        f" FROM {table(LessonSession)} s WHERE {column(LessonSession, 'id', alias='s')} = %s"
+        f" AND {column(LessonSession, 'user', alias='s')} = %s{lock}",
+        fields,
+    )
+
+
+_ANSWER_VERDICT_FIELDS = fields_in_order(SessionAnswer, ["id", "correct", "solution"])
+
+
+@cache
+def _answers_to_select() -> Select:
+    answer = SessionAnswer
+    return Select(
+        f"SELECT {', '.join(column(answer, name, alias='a') for name in _ANSWER_VERDICT_FIELDS)}"
+        f" FROM {table(answer)} a WHERE {column(answer, 'session', alias='a')} = %s"
+        f" AND {column(answer, 'exercise_id', alias='a')} = %s",
+        [answer._meta.get_field(name) for name in _ANSWER_VERDICT_FIELDS],
+    )
+
+
+def session_answers_to(*, session_id: int, exercise_id: int) -> list[SessionAnswer]:
+    """The answers given so far to one exercise of a session, each with its verdict and
+    solution only (in no particular order)."""
+    return [
+        instance_from_row(SessionAnswer, row, _ANSWER_VERDICT_FIELDS)
+        for row in _answers_to_select().all([session_id, exercise_id])
+    ]
 
 
 def lesson_to_practise_get(*, user) -> Lesson | None:

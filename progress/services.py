@@ -55,6 +55,7 @@ from progress.selectors import (
     lesson_session_get,
     lesson_status_for,
     lesson_to_practise_get,
+    session_answers_to,
 )
 from social.models import FeedEventKind
 from social.services import feed_event_record
@@ -290,11 +291,7 @@ def session_answer_submit(
                 "This exercise is not part of the session.",
                 code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
             )
-        earlier = list(
-            SessionAnswer.objects.filter(session=session, exercise_id=exercise_id)
-            .only("id", "correct", "solution")
-            .order_by()  # which came first does not matter, and the ordering joins the session
-        )
+        earlier = session_answers_to(session_id=session.pk, exercise_id=exercise_id)
         right = next((row for row in earlier if row.correct), None)
         if right is not None:
             raise Conflict(

@@ -8,14 +8,17 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
+from config.sql import Select, column, table
 from config.timeutils import aware, iso, local_day, local_midnight
+from courses.models import Course, Language, Word
 from srs.exercises import answer_language, exercises_build
 from srs.models import DailyReviewSession, ReviewCard, ReviewLog, ReviewSettings
 
@@ -71,31 +74,83 @@ def due_cards_qs(*, user, now: datetime, new: bool):
     ).order_by("due")
 
 
+@cache
+def _day_select() -> Select:
+    """The learner's daily limits (NULL without a settings row: the defaults) and the reviews
+    done in a range of time, all of them and the new cards among them, in one row.
+    Parameters: the range's start and end, the user."""
+    User = get_user_model()
+    log, settings = ReviewLog, ReviewSettings
+    return Select(
+        f"SELECT {column(settings, 'new_cards_per_day', alias='s')},"
+        f" {column(settings, 'max_reviews_per_day', alias='s')},"
+        f" COUNT({column(log, 'id', alias='l')}),"
+        f" COUNT(CASE WHEN {column(log, 'was_new', alias='l')} THEN 1 END)"
+        f" FROM {table(User)} u"
+        f" LEFT JOIN {table(settings)} s"
+        f" ON {column(settings, 'user', alias='s')} = {column(User, 'id', alias='u')}"
+        f" LEFT JOIN {table(log)} l"
+        f" ON {column(log, 'user', alias='l')} = {column(User, 'id', alias='u')}"
+        f" AND {column(log, 'reviewed_at', alias='l')} >= %s"
+        f" AND {column(log, 'reviewed_at', alias='l')} < %s"
+        f" WHERE {column(User, 'id', alias='u')} = %s"
+        f" GROUP BY {column(settings, 'new_cards_per_day', alias='s')},"
+        f" {column(settings, 'max_reviews_per_day', alias='s')}",
+        [
+            settings._meta.get_field("new_cards_per_day"),
+            settings._meta.get_field("max_reviews_per_day"),
+            None,
+            None,
+        ],
+    )
+
+
+@cache
+def _due_select() -> Select:
+    """`due_cards_qs` for both kinds of card in one statement, each scan stopping at its own
+    limit on its own partial index. Parameters, twice (new cards, then the others): the user,
+    now, the limit."""
+
+    def scan(seen: bool) -> str:
+        card = ReviewCard
+        return (
+            f"SELECT {column(card, 'id', alias='c')} AS id, {column(card, 'due', alias='c')} AS due"
+            f" FROM {table(card)} c WHERE {column(card, 'user', alias='c')} = %s"
+            f" AND NOT {column(card, 'suspended', alias='c')}"
+            f" AND {column(card, 'due', alias='c')} <= %s"
+            f" AND {column(card, 'last_review', alias='c')} IS {'NOT ' if seen else ''}NULL"
+            f" ORDER BY {column(card, 'due', alias='c')} LIMIT %s"
+        )
+
+    return Select(
+        f"SELECT id, due FROM ({scan(False)}) n UNION ALL SELECT id, due FROM ({scan(True)}) r",
+        [ReviewCard._meta.get_field("id"), ReviewCard._meta.get_field("due")],
+    )
+
+
 def due_queue(
     *, user, now: datetime | None = None, settings: ReviewSettings | None = None
 ) -> DueQueue:
-    """At most three queries whatever the number of cards: today's counts and two index range
-    scans that each stop at the day's remaining limit (one query for both on PostgreSQL)."""
+    """Two queries whatever the number of cards: the day's limits and counts, then two index
+    range scans that each stop at the day's remaining limit.
+
+    Both are written out (config/sql.py): on every `GET reviews/due/`, the ORM took longer to
+    build these queries than the database to run them."""
     now = aware(now)
-    settings = settings or review_settings_get(user=user)
-    done = reviews_done_today(user=user, now=now)
-    reviews_left = max(0, settings.max_reviews_per_day - done.total)
-    new_left = min(max(0, settings.new_cards_per_day - done.new), reviews_left)
-    scans = []
-    if new_left:
-        scans.append(due_cards_qs(user=user, now=now, new=True).values_list("pk", "due")[:new_left])
-    if reviews_left:
-        scans.append(
-            due_cards_qs(user=user, now=now, new=False).values_list("pk", "due")[:reviews_left]
-        )
+    day = local_day(user=user, at=now)
+    row = _day_select().one([day.start, day.end, user.pk])
+    new_per_day, max_per_day, total, new = row or (None, None, 0, 0)
+    if settings is not None:
+        new_per_day, max_per_day = settings.new_cards_per_day, settings.max_reviews_per_day
+    defaults = ReviewSettings(user_id=user.pk)
+    new_per_day = defaults.new_cards_per_day if new_per_day is None else new_per_day
+    max_per_day = defaults.max_reviews_per_day if max_per_day is None else max_per_day
+    done = DoneToday(total=total, new=new)
+    reviews_left = max(0, max_per_day - done.total)
+    new_left = min(max(0, new_per_day - done.new), reviews_left)
     rows: list[tuple[int, datetime]] = []
-    if len(scans) == 2 and connection.features.supports_slicing_ordering_in_compound:
-        # One round trip: both limited range scans in one UNION ALL (PostgreSQL plans each
-        # on its own partial index, as when sent apart).
-        rows = list(scans[0].union(scans[1], all=True))
-    else:
-        for scan in scans:
-            rows += scan
+    if reviews_left:
+        rows = _due_select().all([user.pk, now, new_left, user.pk, now, reviews_left])
     rows.sort(key=lambda row: (row[1], row[0]))
     return DueQueue(
         card_ids=[pk for pk, _due in rows[:reviews_left]],
@@ -105,12 +160,79 @@ def due_queue(
     )
 
 
-def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
-    """The cards, their words loaded, in the order of `card_ids`, in one query."""
-    cards = ReviewCard.objects.filter(pk__in=card_ids).select_related(
-        "word__course__learning_language", "word__course__from_language"
+# What the due page reads of each card: the fields its exercise is built from and the page
+# shows, nothing else (the rest of each row stays deferred, and is never touched on the way).
+# In each model's field order, as `Model.from_db` takes a part of a row.
+def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
+    return tuple(field.name for field in model._meta.concrete_fields if field.name in names)
+
+
+_CARD_FIELDS = _in_model_order(ReviewCard, {"id", "reps", "word"})
+_WORD_FIELDS = _in_model_order(
+    Word, {"id", "course", "lesson", "text", "translations", "audio", "part_of_speech"}
+)
+
+
+@cache
+def _cards_select(count: int) -> Select:
+    """`count` cards with their words and the codes of their courses' languages; one statement
+    per page size (at most DUE_PAGE_MAX of them), so each is prepared once."""
+    selected = [
+        *((ReviewCard, name, "c") for name in _CARD_FIELDS),
+        *((Word, name, "w") for name in _WORD_FIELDS),
+        (Course, "learning_language", "co"),
+        (Language, "code", "ll"),
+        (Course, "from_language", "co"),
+        (Language, "code", "fl"),
+    ]
+    placeholders = ", ".join(["%s"] * count)
+    return Select(
+        f"SELECT {', '.join(column(model, name, alias=alias) for model, name, alias in selected)}"
+        f" FROM {table(ReviewCard)} c"
+        f" INNER JOIN {table(Word)} w"
+        f" ON {column(Word, 'id', alias='w')} = {column(ReviewCard, 'word', alias='c')}"
+        f" INNER JOIN {table(Course)} co"
+        f" ON {column(Course, 'id', alias='co')} = {column(Word, 'course', alias='w')}"
+        f" INNER JOIN {table(Language)} ll ON {column(Language, 'id', alias='ll')}"
+        f" = {column(Course, 'learning_language', alias='co')}"
+        f" INNER JOIN {table(Language)} fl ON {column(Language, 'id', alias='fl')}"
+        f" = {column(Course, 'from_language', alias='co')}"
+        f" WHERE {column(ReviewCard, 'id', alias='c')} IN ({placeholders})",
+        [model._meta.get_field(name) for model, name, _alias in selected],
     )
-    by_id = {card.pk: card for card in cards}
+
+
+def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
+    """The cards, each with its word, the word's course and the course's languages, in the
+    order of `card_ids`, in one query. Only the fields the due page uses are loaded."""
+    if not card_ids:
+        return []
+    word_names = [Word._meta.get_field(name).attname for name in _WORD_FIELDS]
+    card_names = [ReviewCard._meta.get_field(name).attname for name in _CARD_FIELDS]
+    courses: dict[int, Course] = {}
+    by_id: dict[int, ReviewCard] = {}
+    split = len(card_names) + len(word_names)
+    for row in _cards_select(len(card_ids)).all(card_ids):
+        word = Word.from_db(DEFAULT_DB_ALIAS, word_names, row[len(card_names) : split])
+        learning_id, learning_code, from_id, from_code = row[split:]
+        course = courses.get(word.course_id)
+        if course is None:
+            course = Course.from_db(
+                DEFAULT_DB_ALIAS,
+                ["id", "learning_language_id", "from_language_id"],
+                (word.course_id, learning_id, from_id),
+            )
+            course.learning_language = Language.from_db(
+                DEFAULT_DB_ALIAS, ["id", "code"], (learning_id, learning_code)
+            )
+            course.from_language = Language.from_db(
+                DEFAULT_DB_ALIAS, ["id", "code"], (from_id, from_code)
+            )
+            courses[word.course_id] = course
+        word.course = course
+        card = ReviewCard.from_db(DEFAULT_DB_ALIAS, card_names, row[: len(card_names)])
+        card.word = word
+        by_id[card.pk] = card
     return [by_id[pk] for pk in card_ids if pk in by_id]
 
 
