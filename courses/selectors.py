@@ -27,7 +27,7 @@ def course_list_published() -> QuerySet[Course]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as the one object it is
 class CourseTree:
     """What `GET courses/{slug}/` shows of a course, the same for every caller: shared between
     requests and threads (`course_tree_get`), so nothing in it is ever changed."""

@@ -12,7 +12,33 @@ import orjson
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-_default = JSONEncoder().default
+
+class RawJSON:
+    """JSON already rendered, to be written as it is: a view may render the unchanging part of a
+    large body once (the course path). DRF's own encoder (indented output) reads it back."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, json: bytes):
+        self.json = json
+
+
+class _Encoder(JSONEncoder):
+    def default(self, obj):
+        if isinstance(obj, RawJSON):
+            return orjson.loads(obj.json)
+        return super().default(obj)
+
+
+_drf_default = _Encoder().default
+
+
+def _default(obj):
+    if isinstance(obj, RawJSON):
+        return orjson.Fragment(obj.json)
+    return _drf_default(obj)
+
+
 _LINE_SEPARATOR = "\u2028".encode()
 _PARAGRAPH_SEPARATOR = "\u2029".encode()
 # Datetimes, dataclasses and subclasses of str, int, dict and list go to DRF's encoder or are
@@ -23,6 +49,8 @@ _OPTIONS = (
 
 
 class JSONRenderer(DRFJSONRenderer):
+    encoder_class = _Encoder
+
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""

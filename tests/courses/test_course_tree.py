@@ -2,6 +2,8 @@
 every way content changes must give the course a new revision, or learners would see an old path.
 Each test reads the path once (so the tree is kept), changes the course, and reads it again."""
 
+import json
+
 import pytest
 
 from courses.models import Course, Language, Lesson, Section, Unit
@@ -195,3 +197,38 @@ def test_the_revision_changes_with_each_write_and_only_for_its_course(path):
     assert other.content_revision == other_revision
     assert Lesson.objects.filter(course=other).count() == len(other_lessons)
     assert Course.objects.count() == 2
+
+
+def test_the_rendered_path_is_the_tree_with_each_status_whatever_its_titles_hold(
+    auth_client, user, path
+):
+    # The path is rendered once in pieces split where the statuses go: no text of the course,
+    # however it looks like the mark, may move a piece.
+    course, lessons = path
+    tricky = ['"status":"\\u0000"', "nul \x00 here", 'quote " and \\ back', "line\u2028sep"]
+    for lesson, title in zip(lessons, tricky, strict=True):
+        lesson.title = title
+        lesson.save()
+    LessonProgressFactory(user=user, lesson=lessons[0])
+
+    response = auth_client.get(f"/api/v1/courses/{course.slug}/")
+
+    assert _lessons(response.json()) == [
+        (tricky[0], "completed"),
+        (tricky[1], "available"),
+        (tricky[2], "locked"),
+        (tricky[3], "locked"),
+    ]
+    assert b"\\u2028" in response.content  # escaped as everywhere in the API
+
+
+def test_the_path_in_indented_json_is_the_same_path(auth_client, path):
+    course, _ = path
+    url = f"/api/v1/courses/{course.slug}/"
+
+    compact = auth_client.get(url)
+    indented = auth_client.get(url, HTTP_ACCEPT="application/json; indent=2")
+
+    assert indented.status_code == 200
+    assert b'\n  "sections": [' in indented.content
+    assert json.loads(indented.content) == compact.json()
