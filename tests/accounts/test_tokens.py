@@ -413,3 +413,36 @@ def test_a_deactivated_users_access_token_is_refused(api_client, token_pair, use
     response = api_client.get(ME, **bearer(token_pair.access))
 
     assert_error(response, 401, "user_inactive")
+
+
+# --- an access token's verification, kept per process -----------------------------------------
+
+
+def _me(api_client, access: str):
+    return api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+def test_an_access_token_verified_once_still_expires(api_client, token_pair, settings):
+    assert _me(api_client, token_pair.access).status_code == 200
+
+    with freeze_time(now() + settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] * 2):
+        response = _me(api_client, token_pair.access)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+
+
+def test_an_access_token_verified_once_is_still_refused_after_logout(api_client, token_pair):
+    assert _me(api_client, token_pair.access).status_code == 200
+    api_client.post(LOGOUT, {"refresh": token_pair.refresh}, format="json")
+
+    assert _me(api_client, token_pair.access).status_code == 401
+
+
+def test_a_token_altered_after_one_was_verified_is_refused(api_client, token_pair):
+    access = token_pair.access
+    assert _me(api_client, access).status_code == 200
+    header, payload, signature = access.split(".")
+    altered = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+
+    assert _me(api_client, altered).status_code == 401
