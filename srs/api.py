@@ -6,7 +6,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.representation import Representer
 from srs import selectors, services
 from srs.serializers import (
     AnswerInputSerializer,
@@ -17,8 +16,6 @@ from srs.serializers import (
     ForecastQuerySerializer,
     ReviewSettingsSerializer,
 )
-
-_due_body = Representer(DueOutputSerializer)
 
 
 class DueApi(APIView):
@@ -34,7 +31,7 @@ class DueApi(APIView):
         body = selectors.due_reviews_get(
             user=request.user, limit=query.validated_data["limit"], now=timezone.now()
         )
-        return Response(_due_body(body))
+        return Response(body)
 
 
 class AnswerApi(APIView):

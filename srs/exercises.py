@@ -23,10 +23,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from django.utils.crypto import salted_hmac
 
+from config.sql import Select, column, fields_in_order, instance_from_row, table
 from courses.models import Course, Word
 from exercises.grading import AnswerKey, ExerciseType, normalize
 from srs.models import ReviewCard
@@ -191,6 +193,27 @@ def _choice(card: ReviewCard, word: Word, pool: Iterable[Word]) -> ReviewExercis
     )
 
 
+_SIBLING_FIELDS = fields_in_order(Word, ["id", "course", "lesson", "translations"])
+
+
+@cache  # one per number of lessons, at most a page of cards
+def _lesson_words_select(count: int) -> Select:
+    return Select(
+        f"SELECT {', '.join(column(Word, name, alias='w') for name in _SIBLING_FIELDS)}"
+        f" FROM {table(Word)} w"
+        f" WHERE {column(Word, 'lesson', alias='w')} IN ({', '.join(['%s'] * count)})"
+        f" ORDER BY {column(Word, 'text', alias='w')} LIMIT {DISTRACTOR_POOL_MAX}",
+        [Word._meta.get_field(name) for name in _SIBLING_FIELDS],
+    )
+
+
+def _lesson_words(lesson_ids: list[int]) -> list[Word]:
+    """The words the lessons teach (their translations only), the distractors' pool; written
+    out, as the due page runs it on every visit (config/sql.py)."""
+    rows = _lesson_words_select(len(lesson_ids)).all(lesson_ids)
+    return [instance_from_row(Word, row, _SIBLING_FIELDS) for row in rows]
+
+
 def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     """The exercise of each card (its `word` loaded), in one query whatever the number of cards:
     the words of the lessons of the choice cards' words, the pool their distractors come from,
@@ -201,10 +224,7 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     lesson_pools: dict[int, dict[int, Word]] = defaultdict(dict)  # lesson id -> word id -> word
     if choice_cards:
         lesson_ids = {card.word.lesson_id for card in choice_cards if card.word.lesson_id}
-        siblings = Word.objects.filter(lesson_id__in=lesson_ids).only(
-            "id", "course_id", "lesson_id", "translations"
-        )[:DISTRACTOR_POOL_MAX]
-        for sibling in siblings:
+        for sibling in _lesson_words(sorted(lesson_ids)):
             lesson_pools[sibling.lesson_id][sibling.pk] = sibling
         for card in cards:
             pools[card.word.course_id][card.word.pk] = card.word

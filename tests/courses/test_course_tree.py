@@ -205,7 +205,7 @@ def test_the_rendered_path_is_the_tree_with_each_status_whatever_its_titles_hold
     # The path is rendered once in pieces split where the statuses go: no text of the course,
     # however it looks like the mark, may move a piece.
     course, lessons = path
-    tricky = ['"status":"\\u0000"', "nul \x00 here", 'quote " and \\ back', "line\u2028sep"]
+    tricky = ['"status":"\\u0000"', "tab\there", 'quote " and \\ back', "line\u2028sep"]
     for lesson, title in zip(lessons, tricky, strict=True):
         lesson.title = title
         lesson.save()
