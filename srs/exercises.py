@@ -210,6 +210,8 @@ def _lesson_words_select(count: int) -> Select:
 def _lesson_words(lesson_ids: list[int]) -> list[Word]:
     """The words the lessons teach (their translations only), the distractors' pool; written
     out, as the due page runs it on every visit (config/sql.py)."""
+    if not lesson_ids:  # words taught by no lesson (imported vocabulary, say)
+        return []
     rows = _lesson_words_select(len(lesson_ids)).all(lesson_ids)
     return [instance_from_row(Word, row, _SIBLING_FIELDS) for row in rows]
 

@@ -123,6 +123,22 @@ def test_distractors_come_first_from_the_words_lesson(auth_client, user, monkeyp
         assert {option["text"] for option in exercise["options"]} <= lesson_meanings
 
 
+def test_choices_of_words_that_no_lesson_teaches_draw_on_the_page(auth_client, user, monkeypatch):
+    monkeypatch.setattr(exercises, "review_kind", lambda card, word: ReviewKind.CHOICE)
+    course = WordFactory().course
+    words = [WordFactory(course=course, lesson=None, translations=[f"m{n}"]) for n in range(6)]
+    cards = _due(user, words)
+
+    served = _served(auth_client)
+
+    meanings = {w.translations[0] for w in words}
+    for card in cards:
+        options = {option["text"] for option in served[card.pk]["options"]}
+        assert served[card.pk]["kind"] == "choice"
+        assert len(options) == 4
+        assert options <= meanings
+
+
 def test_a_choice_without_any_distractor_is_served_as_meaning(auth_client, user):
     word = WordFactory(text="perro", translations=["dog"])
     card = next(
