@@ -1,8 +1,8 @@
 """The learner's catalogue and course path (API.md, "Courses and the path"): parse, read, render.
 
-`CourseDetailApi.get_lesson_statuses` is the seam for the learning loop: a subclass returns each
-lesson's status for the caller (locked / available / completed); lessons it leaves out are
-"available".
+`CourseDetailApi.get_tree_and_statuses` is the seam for the learning loop: a subclass returns the
+tree with each lesson's status for the caller (locked / available / completed); lessons it
+leaves out are "available".
 """
 
 import threading
@@ -101,9 +101,10 @@ class CourseDetailApi(APIView):
     permission_classes = [AllowAny]
     serializer_class = CourseTreeOutputSerializer
 
-    def get_lesson_statuses(self, tree: CourseTree) -> dict[int, str]:
-        """Lesson id → status for the caller; a lesson left out is "available"."""
-        return {}
+    def get_tree_and_statuses(self, slug: str) -> tuple[CourseTree, dict[int, str]]:
+        """The published course's tree, and lesson id → status for the caller (a lesson left out
+        is "available"): a subclass that knows the statuses reads them with the tree."""
+        return course_tree_get(slug=slug), {}
 
     @extend_schema(
         operation_id="courses_retrieve",
@@ -113,7 +114,7 @@ class CourseDetailApi(APIView):
     def get(self, request: Request, slug: str) -> Response:
         # The tree is kept per course revision (course_tree_get) and so is its rendering: the
         # body is CourseTreeOutputSerializer's shape (the schema), its sections already JSON.
-        tree = course_tree_get(slug=slug)
+        tree, statuses = self.get_tree_and_statuses(slug)
         body = _course_body(tree.course)
-        body["sections"] = _path_pieces(tree).render(self.get_lesson_statuses(tree))
+        body["sections"] = _path_pieces(tree).render(statuses)
         return Response(body)

@@ -9,9 +9,10 @@ from rest_framework.views import APIView
 
 from config.api.pagination import PageNumberPagination
 from courses.api import CourseDetailApi as ContentCourseDetailApi
-from courses.selectors import CourseTree
+from courses.selectors import CourseTree, course_tree_at
 from progress import services
 from progress.selectors import (
+    course_path_visit,
     course_published_get,
     enrollments_list,
     lesson_for_session_get,
@@ -33,14 +34,19 @@ class CourseDetailApi(ContentCourseDetailApi):
     completed). Served from here because only progress knows what the learner completed.
     Open to anonymous callers (as its parent), who see what a new learner would."""
 
-    def get_lesson_statuses(self, tree: CourseTree) -> dict[int, str]:
-        # The tree holds the lessons in course order and their prerequisites: no query for them.
-        return lesson_statuses_for(
+    def get_tree_and_statuses(self, slug: str) -> tuple[CourseTree, dict[int, str]]:
+        # One statement for the course's revision and what the caller completed of it; the
+        # tree, kept per revision, holds the lessons in order and their prerequisites.
+        visit = course_path_visit(slug=slug, user=self.request.user)
+        tree = course_tree_at(visit.course_id, visit.revision)
+        statuses = lesson_statuses_for(
             user=self.request.user,
             course=tree.course,
             ordered_lesson_ids=tree.lesson_ids,
             prerequisites=tree.prerequisites,
+            completed=visit.completed,
         )
+        return tree, statuses
 
 
 class EnrollApi(APIView):

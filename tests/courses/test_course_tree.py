@@ -232,3 +232,14 @@ def test_the_path_in_indented_json_is_the_same_path(auth_client, path):
     assert indented.status_code == 200
     assert b'\n  "sections": [' in indented.content
     assert json.loads(indented.content) == compact.json()
+
+
+def test_lessons_completed_in_another_course_change_nothing_here(auth_client, user, path):
+    course, _ = path
+    _other, other_lessons = build_path(((3,),), exercises=0)
+    for lesson in other_lessons:
+        LessonProgressFactory(user=user, lesson=lesson)
+
+    statuses = [status for _, status in _lessons(_path(auth_client, course))]
+
+    assert statuses == ["available", "locked", "locked", "locked"]

@@ -77,12 +77,12 @@ def test_course_detail_query_count_does_not_grow_with_the_course(
         LessonProgressFactory(user=user, lesson=lesson)
     lessons[-1].prerequisites.set(lessons[:2])
 
-    # The course's revision; the tree the first time this process sees that revision (course,
-    # sections, units, lessons, prerequisites); the learner's completed lessons.
-    with django_assert_num_queries(7):
+    # The course's revision with the learner's completed lessons; the tree the first time this
+    # process sees that revision (course, sections, units, lessons, prerequisites).
+    with django_assert_num_queries(6):
         response = learner.course(course)
-    # Again: the revision and the learner's completed lessons, the tree is kept.
-    with django_assert_num_queries(2):
+    # Again: the revision and the learner's completed lessons alone, the tree is kept.
+    with django_assert_num_queries(1):
         again = learner.course(course)
 
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_the_anonymous_path_costs_the_same_queries_whatever_the_course_size(
     course, lessons = build_path(shape, exercises=1)
     lessons[-1].prerequisites.set(lessons[:2])
 
-    # The revision, then the tree (five); an anonymous caller has no progress to read.
+    # The revision (an anonymous caller has no progress to read), then the tree (five).
     with django_assert_num_queries(6):
         response = api_client.get(f"/api/v1/courses/{course.slug}/")
     with django_assert_num_queries(1):
