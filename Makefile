@@ -86,6 +86,7 @@ bench: $(STAMP)
 	@export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lingua}" \
 		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(BIN)/python -m config.database_create && \
 	$(BIN)/python manage.py migrate --noinput --verbosity 0 && \
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
