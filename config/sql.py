@@ -20,6 +20,7 @@ Reach for it only where a profile shows the compilation; everywhere else the ORM
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -35,6 +36,11 @@ class _PreparingCursor(ServerBindingCursor):
 
     def execute(self, query, params=None, *, prepare=True, binary=None):
         return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+# The largest id a bigint column holds: a larger one from a URL names no row (and SQLite's driver
+# cannot even bind it), so callers answer 404 before asking.
+BIGINT_MAX = 2**63 - 1
 
 
 def _connection():
@@ -79,27 +85,49 @@ class Select:
 
     def one(self, params: Sequence[Any]) -> tuple | None:
         """The first row for `params` (None without one), its columns converted."""
-        with _cursor(_connection()) as cursor:
-            cursor.execute(self.sql, params)
+        connection = _connection()
+        with _cursor(connection) as cursor:
+            cursor.execute(self.sql, _adapted(connection, params))
             row = cursor.fetchone()
-        return None if row is None else self._converted(row)
+        return None if row is None else self._converted(connection, row)
 
     def all(self, params: Sequence[Any]) -> list[tuple]:
         """Every row for `params`, its columns converted."""
-        with _cursor(_connection()) as cursor:
-            cursor.execute(self.sql, params)
+        connection = _connection()
+        with _cursor(connection) as cursor:
+            cursor.execute(self.sql, _adapted(connection, params))
             rows = cursor.fetchall()
-        return [self._converted(row) for row in rows] if self._converters else rows
+        if not self._converters:
+            return rows
+        return [self._converted(connection, row) for row in rows]
 
-    def _converted(self, row: tuple) -> tuple:
+    def _converted(self, connection, row: tuple) -> tuple:
         if not self._converters:
             return row
-        connection = _connection()
         values = list(row)
         for index, converters, expression in self._converters:
             for converter in converters:
                 values[index] = converter(values[index], expression, connection)
         return tuple(values)
+
+
+def _adapted(connection, params: Sequence[Any]) -> list[Any]:
+    """Datetimes as the backend stores them, as the ORM sends them: SQLite keeps naive UTC text,
+    and an aware datetime handed to its driver as it is would be compared as other text."""
+    adapt = connection.ops.adapt_datetimefield_value
+    return [adapt(value) if isinstance(value, datetime) else value for value in params]
+
+
+def in_list_size(count: int) -> int:
+    """How many placeholders a statement with `IN (...)` of `count` values is written with: the
+    next power of two, the list padded by repeating a value, so that a handful of statements
+    serve every size (each connection keeps a bounded number of prepared statements)."""
+    return 1 << max(0, count - 1).bit_length()
+
+
+def in_list_padded(values: Sequence[Any]) -> list[Any]:
+    """`values` padded to `in_list_size(len(values))` by repeating the last (never empty)."""
+    return [*values, *[values[-1]] * (in_list_size(len(values)) - len(values))]
 
 
 def _cursor(connection):

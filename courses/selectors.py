@@ -75,6 +75,12 @@ def course_tree_at(course_id: int, revision) -> CourseTree:
     return _course_tree_read(course_id, revision)
 
 
+def course_trees_forget() -> None:
+    """Let go of every tree this process keeps: for tests, and for a shell that changed content
+    with raw SQL, which gives no course a new revision."""
+    _course_tree_read.cache_clear()
+
+
 # Per process, a few courses at a time: a process serves the courses its learners take, and a
 # tree of 300 lessons is some 100 kB. Keyed by revision, so an edited course's old tree is never
 # served again, only pushed out.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from config.api.errors import ApplicationError
@@ -476,10 +476,10 @@ def _record_history(instance: Model, *, by, reason: str) -> None:
     )
 
 
-def courses_revise(**lookups) -> None:
-    """A new content revision for the courses matching `lookups` (`Course.content_revision`):
+def courses_revise(*conditions: Q, **lookups) -> None:
+    """A new content revision for the courses matching the filter (`Course.content_revision`):
     what `GET courses/{slug}/` shows of them changed. `courses.signals` calls it on each write."""
-    Course.objects.filter(**lookups).update(content_revision=uuid.uuid4())
+    Course.objects.filter(*conditions, **lookups).update(content_revision=uuid.uuid4())
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ row in one statement, sets the revision itself."""
 
 import uuid
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from courses.models import Course, Language, Lesson, Section, Unit
@@ -19,6 +20,13 @@ def _course_revised_on_save(sender, instance: Course, raw=False, **kwargs) -> No
     # cannot put an older revision back.
     if not raw:
         instance.content_revision = uuid.uuid4()
+
+
+@receiver(post_save, sender=Course, dispatch_uid="courses.course_revised_on_partial_save")
+def _course_revised_on_partial_save(sender, instance: Course, update_fields=None, **kwargs):
+    # A save of some fields only does not write the one set above.
+    if update_fields is not None and "content_revision" not in update_fields:
+        courses_revise(pk=instance.pk)
 
 
 @receiver(post_save, sender=Section, dispatch_uid="courses.revise_on_section_save")
@@ -36,7 +44,21 @@ def _revise_on_unit(sender, instance: Unit, **kwargs) -> None:
 @receiver(post_save, sender=Lesson, dispatch_uid="courses.revise_on_lesson_save")
 @receiver(post_delete, sender=Lesson, dispatch_uid="courses.revise_on_lesson_delete")
 def _revise_on_lesson(sender, instance: Lesson, **kwargs) -> None:
-    courses_revise(pk=instance.course_id)
+    # Its course, and the course of its unit should a shell have moved it to another course's
+    # unit (the tree is read by units; the admin refuses such moves).
+    courses_revise(Q(pk=instance.course_id) | Q(sections__units__id=instance.unit_id))
+    # A deleted lesson leaves the lessons that waited for it (another course's, maybe) with
+    # one prerequisite fewer; its links went with it, without an m2m_changed.
+    waiting = instance.__dict__.pop("_waiting_course_ids", None)
+    if waiting:
+        courses_revise(pk__in=waiting)
+
+
+@receiver(pre_delete, sender=Lesson, dispatch_uid="courses.note_waiting_courses")
+def _note_waiting_courses(sender, instance: Lesson, **kwargs) -> None:
+    instance._waiting_course_ids = list(
+        Lesson.objects.filter(prerequisites=instance).values_list("course_id", flat=True)
+    )
 
 
 @receiver(
@@ -58,5 +80,4 @@ def _revise_on_requirement(sender, instance: Lesson, action: str, reverse: bool,
 
 @receiver(post_save, sender=Language, dispatch_uid="courses.revise_on_language_save")
 def _revise_on_language(sender, instance: Language, **kwargs) -> None:
-    courses_revise(learning_language=instance)
-    courses_revise(from_language=instance)
+    courses_revise(Q(learning_language=instance) | Q(from_language=instance))

@@ -20,7 +20,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from config.api.errors import NotFound
-from config.sql import Select, column, fields_in_order, instance_from_row, table
+from config.sql import BIGINT_MAX, Select, column, fields_in_order, instance_from_row, table
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
@@ -226,6 +226,8 @@ def lesson_session_get(
     """The learner's own session (someone else's is 404, as if it did not exist), with its
     lesson's place in the course unless `with_lesson` is False (an answer needs only the
     session's own snapshot)."""
+    if not 0 < session_id <= BIGINT_MAX:  # no such row, and SQLite's driver would overflow
+        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
     if not with_lesson:
         row = _session_select(for_update).one([session_id, user.pk])
         if row is None:
@@ -235,9 +237,7 @@ def lesson_session_get(
     if for_update:
         # Lock the session alone: answers and completions of one session take turns.
         sessions = sessions.select_for_update(of=("self",))
-    if with_lesson:
-        sessions = sessions.select_related("lesson__unit__section", "lesson__course")
-    session = sessions.order_by().first()
+    session = sessions.select_related("lesson__unit__section", "lesson__course").order_by().first()
     if session is None:
         raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
     return session

@@ -28,7 +28,15 @@ from typing import Any
 
 from django.utils.crypto import salted_hmac
 
-from config.sql import Select, column, fields_in_order, instance_from_row, table
+from config.sql import (
+    Select,
+    column,
+    fields_in_order,
+    in_list_padded,
+    in_list_size,
+    instance_from_row,
+    table,
+)
 from courses.models import Course, Word
 from exercises.grading import AnswerKey, ExerciseType, normalize
 from srs.models import ReviewCard
@@ -196,7 +204,7 @@ def _choice(card: ReviewCard, word: Word, pool: Iterable[Word]) -> ReviewExercis
 _SIBLING_FIELDS = fields_in_order(Word, ["id", "course", "lesson", "translations"])
 
 
-@cache  # one per number of lessons, at most a page of cards
+@cache  # one per size of the list (config.sql.in_list_size), a handful
 def _lesson_words_select(count: int) -> Select:
     return Select(
         f"SELECT {', '.join(column(Word, name, alias='w') for name in _SIBLING_FIELDS)}"
@@ -212,7 +220,7 @@ def _lesson_words(lesson_ids: list[int]) -> list[Word]:
     out, as the due page runs it on every visit (config/sql.py)."""
     if not lesson_ids:  # words taught by no lesson (imported vocabulary, say)
         return []
-    rows = _lesson_words_select(len(lesson_ids)).all(lesson_ids)
+    rows = _lesson_words_select(in_list_size(len(lesson_ids))).all(in_list_padded(lesson_ids))
     return [instance_from_row(Word, row, _SIBLING_FIELDS) for row in rows]
 
 

@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
-from config.sql import Select, column, table
+from config.sql import Select, column, fields_in_order, in_list_padded, in_list_size, table
 from config.timeutils import aware, iso, local_day, local_midnight
 from courses.models import Course, Language, Word
 from srs.exercises import answer_language, exercises_build
@@ -66,14 +66,6 @@ def reviews_done_today(*, user, now: datetime | None = None) -> DoneToday:
     return DoneToday(total=counts["total"], new=counts["new"])
 
 
-def due_cards_qs(*, user, now: datetime, new: bool):
-    """The due query: `user = ? AND due <= now AND NOT suspended ORDER BY due`, for cards never
-    reviewed (`new`) or the others, each kind served by its own partial index on (user, due)."""
-    return ReviewCard.objects.filter(
-        user=user, suspended=False, due__lte=now, last_review__isnull=new
-    ).order_by("due")
-
-
 @cache
 def _day_select() -> Select:
     """The learner's daily limits (NULL without a settings row: the defaults) and the reviews
@@ -107,7 +99,8 @@ def _day_select() -> Select:
 
 @cache
 def _due_select() -> Select:
-    """`due_cards_qs` for both kinds of card in one statement, each scan stopping at its own
+    """The due scans, `user = ? AND due <= now AND NOT suspended ORDER BY due LIMIT n`, for cards
+    never reviewed and for the others in one statement, each scan stopping at its own
     limit on its own partial index. Parameters, twice (new cards, then the others): the user,
     now, the limit."""
 
@@ -142,9 +135,8 @@ def due_queue(
     new_per_day, max_per_day, total, new = row or (None, None, 0, 0)
     if settings is not None:
         new_per_day, max_per_day = settings.new_cards_per_day, settings.max_reviews_per_day
-    defaults = ReviewSettings(user_id=user.pk)
-    new_per_day = defaults.new_cards_per_day if new_per_day is None else new_per_day
-    max_per_day = defaults.max_reviews_per_day if max_per_day is None else max_per_day
+    new_per_day = _default("new_cards_per_day") if new_per_day is None else new_per_day
+    max_per_day = _default("max_reviews_per_day") if max_per_day is None else max_per_day
     done = DoneToday(total=total, new=new)
     reviews_left = max(0, max_per_day - done.total)
     new_left = min(max(0, new_per_day - done.new), reviews_left)
@@ -160,23 +152,23 @@ def due_queue(
     )
 
 
+def _default(name: str):
+    """A review setting's value for a learner who never changed their settings."""
+    return ReviewSettings._meta.get_field(name).get_default()
+
+
 # What the due page reads of each card: the fields its exercise is built from and the page
 # shows, nothing else (the rest of each row stays deferred, and is never touched on the way).
-# In each model's field order, as `Model.from_db` takes a part of a row.
-def _in_model_order(model, names: set[str]) -> tuple[str, ...]:
-    return tuple(field.name for field in model._meta.concrete_fields if field.name in names)
-
-
-_CARD_FIELDS = _in_model_order(ReviewCard, {"id", "reps", "word"})
-_WORD_FIELDS = _in_model_order(
-    Word, {"id", "course", "lesson", "text", "translations", "audio", "part_of_speech"}
+_CARD_FIELDS = fields_in_order(ReviewCard, ["id", "reps", "word"])
+_WORD_FIELDS = fields_in_order(
+    Word, ["id", "course", "lesson", "text", "translations", "audio", "part_of_speech"]
 )
 
 
 @cache
 def _cards_select(count: int) -> Select:
-    """`count` cards with their words and the codes of their courses' languages; one statement
-    per page size (at most DUE_PAGE_MAX of them), so each is prepared once."""
+    """`count` cards with their words and the codes of their courses' languages; `count` is
+    one of a few sizes (`config.sql.in_list_size`), so each statement is prepared once."""
     selected = [
         *((ReviewCard, name, "c") for name in _CARD_FIELDS),
         *((Word, name, "w") for name in _WORD_FIELDS),
@@ -212,7 +204,7 @@ def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
     courses: dict[int, Course] = {}
     by_id: dict[int, ReviewCard] = {}
     split = len(card_names) + len(word_names)
-    for row in _cards_select(len(card_ids)).all(card_ids):
+    for row in _cards_select(in_list_size(len(card_ids))).all(in_list_padded(card_ids)):
         word = Word.from_db(DEFAULT_DB_ALIAS, word_names, row[len(card_names) : split])
         learning_id, learning_code, from_id, from_code = row[split:]
         course = courses.get(word.course_id)

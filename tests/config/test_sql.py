@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from config.sql import Select, column, instance_from_row, quote, table
+from config.sql import (
+    Select,
+    column,
+    in_list_padded,
+    in_list_size,
+    instance_from_row,
+    quote,
+    table,
+)
 from gamification.models import Streak
 from tests.accounts.factories import UserFactory
 from tests.gamification.factories import StreakFactory
@@ -82,3 +90,34 @@ def test_selects_are_prepared_on_postgresql_and_the_orms_statements_are_not():
 def test_a_select_is_counted_as_a_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         _streak_select().one([0])
+
+
+@pytest.mark.parametrize(
+    ("count", "size"), [(1, 1), (2, 2), (3, 4), (4, 4), (5, 8), (20, 32), (200, 256)]
+)
+def test_in_lists_come_in_a_few_sizes_padded_with_their_last_value(count, size):
+    values = list(range(100, 100 + count))
+
+    padded = in_list_padded(values)
+
+    assert in_list_size(count) == size
+    assert len(padded) == size
+    assert padded[:count] == values
+    assert set(padded) == set(values)
+
+
+def test_rows_are_all_read_and_an_aware_datetime_is_compared_as_the_instant_it_is():
+    # SQLite stores datetimes as naive UTC text: an aware parameter must be sent the same way.
+    streaks = [
+        StreakFactory(last_active_at=datetime(2025, 3, 10, 15, 0, tzinfo=UTC)),
+        StreakFactory(last_active_at=datetime(2025, 3, 10, 16, 0, tzinfo=UTC)),
+    ]
+    select = Select(
+        f"SELECT {column(Streak, 'user', alias='s')} FROM {table(Streak)} s"
+        f" WHERE {column(Streak, 'last_active_at', alias='s')} >= %s"
+        f" ORDER BY {column(Streak, 'user', alias='s')}",
+        [Streak._meta.get_field("user")],
+    )
+    tokyo_midnight = datetime.fromisoformat("2025-03-11T00:00:00+09:00")
+
+    assert select.all([tokyo_midnight]) == [(streaks[0].user_id,), (streaks[1].user_id,)]

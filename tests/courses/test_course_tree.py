@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from courses.models import Course, Language, Lesson, Section, Unit
+from courses.models import Language, Section, Unit
+from courses.selectors import course_trees_forget
 from courses.services import course_publish
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import LessonFactory, SectionFactory, UnitFactory
@@ -107,9 +108,7 @@ def test_every_edit_of_the_content_shows_on_the_next_read(api_client, path, chan
 
 def _fresh_path(client, course) -> dict:
     """The path as read with nothing kept: what the database holds now."""
-    from courses.selectors import _course_tree_read
-
-    _course_tree_read.cache_clear()
+    course_trees_forget()
     return _path(client, course)
 
 
@@ -141,6 +140,7 @@ def test_requirements_set_from_the_required_lesson_show_too(auth_client, user, p
     lessons[0].unlocks.clear()
     assert _lessons(_path(auth_client, course))[3][1] == "locked"
     lessons[0].unlocks.add(lessons[3])
+    assert _lessons(_path(auth_client, course))[3][1] == "available"
     lessons[0].unlocks.remove(lessons[3])
     assert _lessons(_path(auth_client, course))[3][1] == "locked"
 
@@ -184,7 +184,7 @@ def test_one_learners_statuses_never_reach_another(api_client, auth_client, user
 
 def test_the_revision_changes_with_each_write_and_only_for_its_course(path):
     course, lessons = path
-    other, other_lessons = build_path(((1,),), exercises=0)
+    other, _ = build_path(((1,),), exercises=0)
     course.refresh_from_db()
     other.refresh_from_db()
     revision, other_revision = course.content_revision, other.content_revision
@@ -195,8 +195,28 @@ def test_the_revision_changes_with_each_write_and_only_for_its_course(path):
     other.refresh_from_db()
     assert course.content_revision != revision
     assert other.content_revision == other_revision
-    assert Lesson.objects.filter(course=other).count() == len(other_lessons)
-    assert Course.objects.count() == 2
+
+
+def test_a_save_of_some_of_the_courses_fields_renews_its_revision_too(api_client, path):
+    course, _ = path
+    _path(api_client, course)
+
+    course.title = "Saved alone"
+    course.save(update_fields=["title", "updated_at"])
+
+    assert _path(api_client, course)["title"] == "Saved alone"
+
+
+def test_deleting_a_lesson_another_course_waited_for_unlocks_its_lessons(auth_client, user, path):
+    course, lessons = path
+    _basics, (basic,) = build_path(((1,),), exercises=0)
+    lessons[0].prerequisites.add(basic)  # the course's first lesson waits for another course's
+    assert _lessons(_path(auth_client, course))[0][1] == "locked"
+
+    basic.delete()
+
+    assert _lessons(_path(auth_client, course))[0][1] == "available"
+    assert _path(auth_client, course) == _fresh_path(auth_client, course)
 
 
 def test_the_rendered_path_is_the_tree_with_each_status_whatever_its_titles_hold(

@@ -359,6 +359,20 @@ def test_someone_elses_session_is_404(api_client, session):
     assert not SessionAnswer.objects.exists()
 
 
+@pytest.mark.parametrize("session_id", [0, 2**63, 10**30])
+@pytest.mark.parametrize("action", ["answers", "complete", ""])
+def test_a_session_id_no_row_could_have_is_404(learner, session_id, action):
+    path = f"/api/v1/sessions/{session_id}/{action + '/' if action else ''}"
+    body = {"exercise": 1, "answer": {"text": "x"}} if action == "answers" else {}
+
+    response = (learner.client.get if not action else learner.client.post)(
+        path, body, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "session_not_found"
+
+
 def test_an_unknown_session_is_404(learner):
     response = learner.answer(999_999, 1, {"text": "x"})
 

@@ -98,6 +98,24 @@ def test_reviews_done_before_the_learners_midnight_no_longer_count_after_it(toky
     assert (after["count"], after["reviews_left"]) == (3, 3)
 
 
+def test_reviews_at_the_very_start_of_the_local_day_count_for_it(tokyo, client_for):
+    # 15:00 UTC on the 10th is midnight on the 11th in Tokyo: reviews at that instant are the
+    # new day's. Stored datetimes and the day's bounds must be compared as instants, not as
+    # text in two formats (SQLite keeps datetimes as text).
+    ReviewSettings.objects.create(user=tokyo, max_reviews_per_day=3, new_cards_per_day=3)
+    ReviewCardFactory.create_batch(5, user=tokyo, seen=True, due=datetime(2025, 3, 9, tzinfo=UTC))
+    ReviewLogFactory.create_batch(
+        2,
+        card=ReviewCardFactory(user=tokyo, seen=True, due=datetime(2025, 4, 1, tzinfo=UTC)),
+        reviewed_at=datetime(2025, 3, 10, 15, 0, tzinfo=UTC),
+    )
+
+    with freeze_time(datetime(2025, 3, 11, 0, 0, tzinfo=UTC)):
+        body = client_for(tokyo).get(DUE_URL).json()
+
+    assert (body["count"], body["reviews_left"]) == (1, 1)
+
+
 def test_new_cards_never_exceed_the_reviews_left(tokyo, client_for):
     ReviewSettings.objects.create(user=tokyo, new_cards_per_day=10, max_reviews_per_day=10)
     _new_cards(tokyo, 5)
