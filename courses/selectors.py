@@ -61,18 +61,8 @@ def course_tree_get(*, slug: str) -> CourseTree:
     learners must not learn that it is there."""
     row = _revision_select().one([slug, CourseStatus.PUBLISHED.value])
     if row is None:
-        raise course_not_found()
-    return course_tree_at(*row)
-
-
-def course_not_found() -> NotFound:
-    return NotFound("No published course has this slug.", code=CoursesErrorCode.COURSE_NOT_FOUND)
-
-
-def course_tree_at(course_id: int, revision) -> CourseTree:
-    """The tree of the course at `revision` (its `content_revision`, read by the caller along
-    with whatever else it needed of the course), kept as `course_tree_get` keeps it."""
-    return _course_tree_read(course_id, revision)
+        raise NotFound("No published course has this slug.", code=CoursesErrorCode.COURSE_NOT_FOUND)
+    return _course_tree_read(*row)
 
 
 def course_trees_forget() -> None:

@@ -9,10 +9,9 @@ from rest_framework.views import APIView
 
 from config.api.pagination import PageNumberPagination
 from courses.api import CourseDetailApi as ContentCourseDetailApi
-from courses.selectors import CourseTree, course_tree_at
+from courses.selectors import CourseTree, course_tree_get
 from progress import services
 from progress.selectors import (
-    course_path_visit,
     course_published_get,
     enrollments_list,
     lesson_for_session_get,
@@ -35,16 +34,14 @@ class CourseDetailApi(ContentCourseDetailApi):
     Open to anonymous callers (as its parent), who see what a new learner would."""
 
     def get_tree_and_statuses(self, slug: str) -> tuple[CourseTree, dict[int, str]]:
-        # One statement for the course's revision and what the caller completed of it; the
-        # tree, kept per revision, holds the lessons in order and their prerequisites.
-        visit = course_path_visit(slug=slug, user=self.request.user)
-        tree = course_tree_at(visit.course_id, visit.revision)
+        # The tree, kept per course revision, holds the lessons in order and their
+        # prerequisites: what is left to read is what the caller completed.
+        tree = course_tree_get(slug=slug)
         statuses = lesson_statuses_for(
             user=self.request.user,
             course=tree.course,
             ordered_lesson_ids=tree.lesson_ids,
             prerequisites=tree.prerequisites,
-            completed=visit.completed,
         )
         return tree, statuses
 

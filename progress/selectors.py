@@ -5,7 +5,6 @@ lesson or what unlocks it is completed (its prerequisites, or without any the le
 course order: section, unit, lesson position), and `locked` otherwise.
 """
 
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -24,7 +23,6 @@ from config.sql import BIGINT_MAX, Select, column, fields_in_order, instance_fro
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
-from courses.selectors import course_not_found
 from gamification.selectors import hearts_get
 from progress.error_codes import ProgressErrorCode
 from progress.models import Enrollment, LessonProgress, LessonSession, SessionAnswer
@@ -46,47 +44,26 @@ def _completed_ids(user, lesson_filter: Q) -> set[int]:
     )
 
 
-@dataclass(frozen=True)
-class PathVisit:
-    course_id: int
-    revision: uuid.UUID  # the course's content revision (courses.selectors.course_tree_at)
-    completed: frozenset[int]  # the caller's completed lessons of the course
-
-
 @cache
-def _path_visit_select() -> Select:
-    """A published course by slug, its content revision and the lessons of it the user
-    completed: a row per completed lesson, or one with NULL. Parameters: user, slug, status."""
+def _completed_in_course_select() -> Select:
+    # Driven by the learner's own progress rows (by user, then each lesson by its key), so its
+    # cost follows what the learner did, not the size of the course.
     return Select(
-        f"SELECT {column(Course, 'id', alias='c')},"
-        f" {column(Course, 'content_revision', alias='c')},"
-        f" {column(LessonProgress, 'lesson', alias='p')}"
-        f" FROM {table(Course)} c LEFT JOIN {table(LessonProgress)} p"
-        f" ON {column(LessonProgress, 'user', alias='p')} = %s"
-        f" AND {column(LessonProgress, 'lesson', alias='p')} IN"
-        f" (SELECT {column(Lesson, 'id', alias='l')} FROM {table(Lesson)} l"
-        f" WHERE {column(Lesson, 'course', alias='l')} = {column(Course, 'id', alias='c')})"
-        f" WHERE {column(Course, 'slug', alias='c')} = %s"
-        f" AND {column(Course, 'status', alias='c')} = %s",
-        [
-            Course._meta.get_field("id"),
-            Course._meta.get_field("content_revision"),
-            LessonProgress._meta.get_field("lesson"),
-        ],
+        f"SELECT {column(LessonProgress, 'lesson', alias='p')} FROM {table(LessonProgress)} p"
+        f" INNER JOIN {table(Lesson)} l"
+        f" ON {column(Lesson, 'id', alias='l')} = {column(LessonProgress, 'lesson', alias='p')}"
+        f" WHERE {column(LessonProgress, 'user', alias='p')} = %s"
+        f" AND {column(Lesson, 'course', alias='l')} = %s",
+        [LessonProgress._meta.get_field("lesson")],
     )
 
 
-def course_path_visit(*, slug: str, user) -> PathVisit:
-    """What `GET courses/{slug}/` reads on every visit, in one statement: the course's content
-    revision (its tree is kept per revision) and what the caller completed of it (anonymous:
-    nothing). A draft or archived course is the same 404 as one that does not exist."""
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    rows = _path_visit_select().all([user_id, slug, CourseStatus.PUBLISHED.value])
-    if not rows:
-        raise course_not_found()
-    course_id, revision, _lesson = rows[0]
-    completed = frozenset(lesson for _course, _revision, lesson in rows if lesson is not None)
-    return PathVisit(course_id=course_id, revision=revision, completed=completed)
+def _completed_in_course(user, course: Course) -> set[int]:
+    if user is None or not user.is_authenticated:
+        return set()
+    # The path's one query of progress on every visit: written out, as the ORM took longer to
+    # compile it than the database to run it (config/sql.py).
+    return {row[0] for row in _completed_in_course_select().all([user.pk, course.pk])}
 
 
 def lesson_statuses_for(
@@ -95,14 +72,12 @@ def lesson_statuses_for(
     course: Course,
     ordered_lesson_ids: Sequence[int] | None = None,
     prerequisites: Mapping[int, AbstractSet[int]] | None = None,
-    completed: AbstractSet[int] | None = None,
 ) -> dict[int, str]:
     """Every lesson of the course → its status for `user` (anonymous: nothing completed).
 
     Three queries whatever the size of the course: the lessons in order, their prerequisites and
-    the learner's completed lessons; none when the caller holds the course's tree
-    (`ordered_lesson_ids` and `prerequisites`) and the completed lessons (`completed`, as
-    `course_path_visit` reads them), unless a prerequisite lies in another course.
+    the learner's completed lessons; only the last when the caller holds the course's tree
+    (`ordered_lesson_ids` and `prerequisites`, as `courses.selectors.course_tree_get` gives).
     """
     if ordered_lesson_ids is None:
         ordered_lesson_ids = Lesson.objects.filter(course=course).order_by(*COURSE_ORDER)
@@ -120,8 +95,8 @@ def lesson_statuses_for(
     outside = {p for ps in prerequisites.values() for p in ps}.difference(ordered)
     if outside:
         completed = _completed_ids(user, Q(lesson__course=course) | Q(lesson_id__in=outside))
-    elif completed is None:
-        completed = _completed_ids(user, Q(lesson__course=course))
+    else:
+        completed = _completed_in_course(user, course)
 
     # Plain strings and no set per lesson: this loop runs over every lesson of the path on
     # every visit.
