@@ -19,14 +19,16 @@ meaning exercise; since both ask for the word's meaning, a choice card graded wi
 """
 
 import hashlib
+import hmac
+import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from django.utils.crypto import salted_hmac
+from django.conf import settings
 
 from config.sql import (
     Select,
@@ -34,7 +36,6 @@ from config.sql import (
     fields_in_order,
     in_list_padded,
     in_list_size,
-    instance_from_row,
     table,
 )
 from courses.models import Course, Word
@@ -113,7 +114,14 @@ def _seed(card: ReviewCard, *parts: object) -> int:
 
 
 def _translations(word: Word) -> list[str]:
-    return [text for text in word.translations or [] if isinstance(text, str) and text.strip()]
+    return _translations_of(word.translations)
+
+
+def _translations_of(translations) -> list[str]:
+    """The usable translations of a word's `translations` value (JSON: anything may be there)."""
+    if not isinstance(translations, list):
+        return []
+    return [text for text in translations if isinstance(text, str) and text.strip()]
 
 
 def review_kind(card: ReviewCard, word: Word) -> ReviewKind:
@@ -128,7 +136,15 @@ def review_kind(card: ReviewCard, word: Word) -> ReviewKind:
 
 
 def option_id(card: ReviewCard, word_id: int) -> str:
-    return salted_hmac(_OPTION_SALT, f"{card.pk}:{card.reps}:{word_id}").hexdigest()[:16]
+    message = f"{card.pk}:{card.reps}:{word_id}".encode()
+    return hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1").hex()[:16]
+
+
+@lru_cache(maxsize=2)
+def _option_key(secret: str) -> bytes:
+    """The key `django.utils.crypto.salted_hmac(_OPTION_SALT, ...)` derives from the secret,
+    derived once rather than for each option of each page (the ids are the same)."""
+    return hashlib.sha1((_OPTION_SALT + secret).encode()).digest()
 
 
 def solution(card: ReviewCard, word: Word) -> str:
@@ -177,28 +193,39 @@ def _plain(card: ReviewCard, word: Word, kind: ReviewKind) -> ReviewExercise:
     return ReviewExercise(kind=kind, type=_TYPES[kind], prompt=prompt, direction=_DIRECTIONS[kind])
 
 
-def _choice(card: ReviewCard, word: Word, pool: Iterable[Word]) -> ReviewExercise:
+def _choice(
+    card: ReviewCard, word: Word, pool: Iterable[tuple[int, list[str]]], rng: random.Random
+) -> ReviewExercise:
+    """`pool`: (word id, translations) of the candidates, in the order they are tried."""
     answer = _translations(word)[0]
-    taken = {normalize(text) for text in _translations(word)}
-    candidates = [other for other in pool if other.pk != word.pk and _translations(other)]
+    taken = {_normalized(text) for text in _translations(word)}
     options = [{"id": option_id(card, word.pk), "text": answer}]
-    for other in candidates:
-        text = _translations(other)[0]
-        if normalize(text) in taken:
+    for other_id, translations in pool:
+        if other_id == word.pk or not translations:
+            continue
+        text = translations[0]
+        if (normalized := _normalized(text)) in taken:
             continue  # a distractor that means the same would be a second right answer
-        taken.add(normalize(text))
-        options.append({"id": option_id(card, other.pk), "text": text})
+        taken.add(normalized)
+        options.append({"id": option_id(card, other_id), "text": text})
         if len(options) == CHOICE_OPTIONS:
             break
     if len(options) == 1:
         return _plain(card, word, ReviewKind.MEANING)
-    options.sort(key=lambda option: _seed(card, "option", option["id"]))
+    rng.shuffle(options)
     return ReviewExercise(
         kind=ReviewKind.CHOICE,
         type=_TYPES[ReviewKind.CHOICE],
         prompt=word.text,
         options=options,
     )
+
+
+# A course's meanings recur on every page that offers them as distractors: each is normalised
+# once per process rather than once per option tried.
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    return normalize(text)
 
 
 _SIBLING_FIELDS = fields_in_order(Word, ["id", "course", "lesson", "translations"])
@@ -215,42 +242,52 @@ def _lesson_words_select(count: int) -> Select:
     )
 
 
-def _lesson_words(lesson_ids: list[int]) -> list[Word]:
-    """The words the lessons teach (their translations only), the distractors' pool; written
-    out, as the due page runs it on every visit (config/sql.py)."""
+def _lesson_words(lesson_ids: list[int]) -> list[tuple[int, int, list[str]]]:
+    """(id, lesson id, translations) of the words the lessons teach, the distractors' pool;
+    written out, as the due page runs it on every visit (config/sql.py)."""
     if not lesson_ids:  # words taught by no lesson (imported vocabulary, say)
         return []
     rows = _lesson_words_select(in_list_size(len(lesson_ids))).all(in_list_padded(lesson_ids))
-    return [instance_from_row(Word, row, _SIBLING_FIELDS) for row in rows]
+    return [
+        (word_id, lesson_id, _translations_of(translations))
+        for word_id, _course_id, lesson_id, translations in rows
+    ]
 
 
 def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     """The exercise of each card (its `word` loaded), in one query whatever the number of cards:
     the words of the lessons of the choice cards' words, the pool their distractors come from,
-    together with the words of the page itself."""
+    together with the words of the page itself.
+
+    A choice card tries the words of its word's lesson first (the same topic makes the harder
+    distractors), then the other words of the page, each group in an order of its own per card
+    and review: one generator seeded per card and review shuffles them, rather than a hash per
+    candidate (a third of the page's time when each was hashed)."""
     kinds = {card.pk: review_kind(card, card.word) for card in cards}
     choice_cards = [card for card in cards if kinds[card.pk] is ReviewKind.CHOICE]
-    pools: dict[int, dict[int, Word]] = defaultdict(dict)  # course id -> word id -> word
-    lesson_pools: dict[int, dict[int, Word]] = defaultdict(dict)  # lesson id -> word id -> word
+    # lesson id -> (word id, translations); course id -> the same for the words on the page
+    lesson_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
+    page_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     if choice_cards:
         lesson_ids = {card.word.lesson_id for card in choice_cards if card.word.lesson_id}
-        for sibling in _lesson_words(sorted(lesson_ids)):
-            lesson_pools[sibling.lesson_id][sibling.pk] = sibling
+        for word_id, lesson_id, translations in _lesson_words(sorted(lesson_ids)):
+            lesson_pools[lesson_id].append((word_id, translations))
+        seen = set()
         for card in cards:
-            pools[card.word.course_id][card.word.pk] = card.word
+            if card.word.pk not in seen:
+                seen.add(card.word.pk)
+                page_pools[card.word.course_id].append((card.word.pk, _translations(card.word)))
     built = {}
     for card in cards:
         word = card.word
-        if kinds[card.pk] is ReviewKind.CHOICE:
-            lesson_words = lesson_pools.get(word.lesson_id, {}) if word.lesson_id else {}
-            page_words = [w for pk, w in pools[word.course_id].items() if pk not in lesson_words]
-            # The lesson's words first (the same topic makes the harder distractors), each group
-            # in an order of its own per card and review.
-            pool = [
-                *sorted(lesson_words.values(), key=lambda w, c=card: _seed(c, w.pk)),
-                *sorted(page_words, key=lambda w, c=card: _seed(c, w.pk)),
-            ]
-            built[card.pk] = _choice(card, word, pool)
-        else:
+        if kinds[card.pk] is not ReviewKind.CHOICE:
             built[card.pk] = _plain(card, word, kinds[card.pk])
+            continue
+        rng = random.Random(_seed(card, "choice"))
+        lesson_words = list(lesson_pools.get(word.lesson_id, ())) if word.lesson_id else []
+        in_lesson = {word_id for word_id, _translations in lesson_words}
+        page_words = [pair for pair in page_pools[word.course_id] if pair[0] not in in_lesson]
+        rng.shuffle(lesson_words)
+        rng.shuffle(page_words)
+        built[card.pk] = _choice(card, word, [*lesson_words, *page_words], rng)
     return built
