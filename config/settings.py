@@ -124,8 +124,10 @@ TEMPLATES = [
 # --- Serving (README, "Serving") ---------------------------------------------------------------
 
 # Threads per web process that run HTTP requests (config/serving.py); the processes are
-# WEB_CONCURRENCY, read by uvicorn itself.
-WEB_THREADS = env.int("WEB_THREADS", default=8)
+# WEB_CONCURRENCY, read by uvicorn itself. Two: one runs while the other waits on the database,
+# and more only queue up for the GIL (README, "Serving", has the figures). Raise it for an API
+# that waits on slow outside services.
+WEB_THREADS = env.int("WEB_THREADS", default=2)
 
 # --- Data -----------------------------------------------------------------------------------
 

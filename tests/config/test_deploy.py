@@ -82,4 +82,4 @@ def test_database_connections_are_kept_per_thread_by_default(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "600 False 8"
+    assert result.stdout.strip() == "600 False 2"

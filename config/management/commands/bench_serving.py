@@ -13,9 +13,9 @@ each to an exercise not answered yet), `GET me/stats/`, `GET courses/{slug}/` an
 view, the three reads >= 0.3. Everything it built is deleted at the end.
 """
 
-import os
 import uuid
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config import benchdata
@@ -41,7 +41,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY (default 2).")
-        parser.add_argument("--threads", type=int, default=None, help="WEB_THREADS (default 8).")
+        parser.add_argument(
+            "--threads", type=int, default=None, help="WEB_THREADS (default: the setting's)."
+        )
         parser.add_argument("--seconds", type=float, default=5.0, help="Per figure (default 5).")
         parser.add_argument("--client-threads", type=int, default=4)
         parser.add_argument("--connections", type=int, default=16)
@@ -72,7 +74,7 @@ class Command(BaseCommand):
             )
         if min(options["workers"], options["learners"], options["lessons"]) < 1:
             raise CommandError("--workers, --learners and --lessons need at least 1.")
-        threads = options["threads"] or int(os.environ.get("WEB_THREADS", 8))
+        threads = options["threads"] or settings.WEB_THREADS
         tag = f"bs{uuid.uuid4().hex[:8]}"
         self.stdout.write(
             f"client {client}, {options['client_threads']} threads, {options['connections']} "
