@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from config.sql import (
     Select,
@@ -121,3 +122,42 @@ def test_rows_are_all_read_and_an_aware_datetime_is_compared_as_the_instant_it_i
     tokyo_midnight = datetime.fromisoformat("2025-03-11T00:00:00+09:00")
 
     assert select.all([tokyo_midnight]) == [(streaks[0].user_id,), (streaks[1].user_id,)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_selects_share_one_cursor_per_connection_and_a_new_connection_gets_its_own():
+    user = StreakFactory().user
+    _streak_select().one([user.pk])
+    kept = connection._sql_kept_cursor
+
+    _streak_select().all([user.pk])
+    assert connection._sql_kept_cursor is kept
+
+    connection.close()  # as at the end of a request past CONN_MAX_AGE, or after an error
+    assert _streak_select().one([user.pk]) is not None
+    assert connection._sql_kept_cursor is not kept
+
+
+@pytest.mark.postgres
+def test_an_execute_wrapper_sees_each_select():
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        _streak_select().one([0])
+
+    assert len(seen) == 1 and table(Streak) in seen[0]
+
+
+@pytest.mark.postgres
+def test_a_select_in_a_transaction_marked_for_rollback_is_refused_as_the_orms_queries_are():
+    with transaction.atomic():
+        transaction.set_rollback(True)  # as after an error inside an inner atomic block
+        with pytest.raises(TransactionManagementError):
+            User.objects.exists()
+        with pytest.raises(TransactionManagementError):
+            _streak_select().one([0])
