@@ -65,6 +65,13 @@ def course_tree_get(*, slug: str) -> CourseTree:
     return _course_tree_read(*row)
 
 
+def course_tree_at(*, course_id: int, revision) -> CourseTree:
+    """The tree of the course at `revision`, as `course_tree_get` gives it, for a caller that
+    read the published course's id and revision itself (in a statement of its own that reads
+    more: `progress.selectors.path_progress_get`)."""
+    return _course_tree_read(course_id, revision)
+
+
 def course_trees_forget() -> None:
     """Let go of every tree this process keeps: for tests, and for a shell that changed content
     with raw SQL, which gives no course a new revision."""

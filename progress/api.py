@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from config.api.pagination import PageNumberPagination
 from courses.api import CourseDetailApi as ContentCourseDetailApi
-from courses.selectors import CourseTree, course_tree_get
+from courses.selectors import CourseTree, course_tree_at
 from progress import services
 from progress.selectors import (
     course_published_get,
@@ -17,6 +17,7 @@ from progress.selectors import (
     lesson_for_session_get,
     lesson_session_view_get,
     lesson_statuses_for,
+    path_progress_get,
 )
 from progress.serializers import (
     EnrollmentOutputSerializer,
@@ -35,13 +36,16 @@ class CourseDetailApi(ContentCourseDetailApi):
 
     def get_tree_and_statuses(self, slug: str) -> tuple[CourseTree, dict[int, str]]:
         # The tree, kept per course revision, holds the lessons in order and their
-        # prerequisites: what is left to read is what the caller completed.
-        tree = course_tree_get(slug=slug)
+        # prerequisites: what is left to read is the revision and what the caller completed,
+        # both in one query.
+        progress = path_progress_get(user=self.request.user, slug=slug)
+        tree = course_tree_at(course_id=progress.course_id, revision=progress.revision)
         statuses = lesson_statuses_for(
             user=self.request.user,
             course=tree.course,
             ordered_lesson_ids=tree.lesson_ids,
             prerequisites=tree.prerequisites,
+            completed_in_course=progress.completed,
         )
         return tree, statuses
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Window
@@ -66,18 +67,79 @@ def _completed_in_course(user, course: Course) -> set[int]:
     return {row[0] for row in _completed_in_course_select().all([user.pk, course.pk])}
 
 
+@cache
+def _path_select() -> Select:
+    """A published course's id and content revision by its slug (one row, the third column
+    NULL), and a learner's completed lessons of that course (a row each, the first two NULL).
+    Parameters: the slug and the published status, the user, the slug and the status again.
+
+    The two reads of `GET courses/{slug}/` in one round trip. The progress rows are found by the
+    user, then each lesson by its key, with the course id read once (an InitPlan), so the cost
+    follows what the learner did, not the size of the course."""
+    course = (
+        f"SELECT {column(Course, 'id', alias='c')} FROM {table(Course)} c"
+        f" WHERE {column(Course, 'slug', alias='c')} = %s"
+        f" AND {column(Course, 'status', alias='c')} = %s"
+    )
+    return Select(
+        f"SELECT {column(Course, 'id', alias='c')},"
+        f" {column(Course, 'content_revision', alias='c')}, NULL FROM {table(Course)} c"
+        f" WHERE {column(Course, 'slug', alias='c')} = %s"
+        f" AND {column(Course, 'status', alias='c')} = %s"
+        f" UNION ALL SELECT NULL, NULL, {column(LessonProgress, 'lesson', alias='p')}"
+        f" FROM {table(LessonProgress)} p INNER JOIN {table(Lesson)} l"
+        f" ON {column(Lesson, 'id', alias='l')} = {column(LessonProgress, 'lesson', alias='p')}"
+        f" WHERE {column(LessonProgress, 'user', alias='p')} = %s"
+        f" AND {column(Lesson, 'course', alias='l')} = ({course})",
+        [
+            Course._meta.get_field("id"),
+            Course._meta.get_field("content_revision"),
+            LessonProgress._meta.get_field("lesson"),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class PathProgress:
+    course_id: int
+    revision: Any  # the course's content_revision, the key of its kept tree
+    completed: frozenset[int]  # the caller's completed lessons of the course
+
+
+def path_progress_get(*, user, slug: str) -> PathProgress:
+    """The published course `slug`'s id and content revision, and what `user` (anonymous:
+    nothing) completed of it, in one query; 404 when no published course has the slug."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    status = CourseStatus.PUBLISHED.value
+    course_id = revision = None
+    completed = set()
+    for row_course_id, row_revision, lesson_id in _path_select().all(
+        [slug, status, user_id, slug, status]
+    ):
+        if row_course_id is not None:
+            course_id, revision = row_course_id, row_revision
+        else:
+            completed.add(lesson_id)
+    if course_id is None:
+        raise NotFound("No published course has this slug.", code=CoursesErrorCode.COURSE_NOT_FOUND)
+    return PathProgress(course_id=course_id, revision=revision, completed=frozenset(completed))
+
+
 def lesson_statuses_for(
     *,
     user,
     course: Course,
     ordered_lesson_ids: Sequence[int] | None = None,
     prerequisites: Mapping[int, AbstractSet[int]] | None = None,
+    completed_in_course: AbstractSet[int] | None = None,
 ) -> dict[int, str]:
     """Every lesson of the course → its status for `user` (anonymous: nothing completed).
 
     Three queries whatever the size of the course: the lessons in order, their prerequisites and
     the learner's completed lessons; only the last when the caller holds the course's tree
-    (`ordered_lesson_ids` and `prerequisites`, as `courses.selectors.course_tree_get` gives).
+    (`ordered_lesson_ids` and `prerequisites`, as `courses.selectors.course_tree_get` gives),
+    and none when it also read the learner's completed lessons of the course
+    (`completed_in_course`) and no lesson waits for one of another course.
     """
     if ordered_lesson_ids is None:
         ordered_lesson_ids = Lesson.objects.filter(course=course).order_by(*COURSE_ORDER)
@@ -95,6 +157,8 @@ def lesson_statuses_for(
     outside = {p for ps in prerequisites.values() for p in ps}.difference(ordered)
     if outside:
         completed = _completed_ids(user, Q(lesson__course=course) | Q(lesson_id__in=outside))
+    elif completed_in_course is not None:
+        completed = completed_in_course
     else:
         completed = _completed_in_course(user, course)
 
