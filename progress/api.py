@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.pagination import PageNumberPagination
+from config.api.representation import Representer
 from courses.api import CourseDetailApi as ContentCourseDetailApi
 from courses.selectors import CourseTree, course_tree_at
 from progress import services
@@ -27,6 +28,9 @@ from progress.serializers import (
     SessionAnswerOutputSerializer,
     SessionCompleteOutputSerializer,
 )
+
+# Every answer's body: one serializer per process (config/api/representation.py).
+_answer_body = Representer(SessionAnswerOutputSerializer)
 
 
 class CourseDetailApi(ContentCourseDetailApi):
@@ -160,7 +164,7 @@ class SessionAnswerApi(APIView):
             answer=data["answer"],
             client_id=data.get("client_id"),
         )
-        return Response(SessionAnswerOutputSerializer(result).data)
+        return Response(_answer_body(result))
 
 
 class SessionCompleteApi(APIView):
