@@ -135,6 +135,13 @@ def review_kind(card: ReviewCard, word: Word) -> ReviewKind:
     return kinds[_seed(card) % len(kinds)]
 
 
+def _choice_seed(card: ReviewCard) -> int:
+    """The seed of the card's distractor order at this review: keyed, like the option ids, so
+    that a client who knows the card's id and review count cannot replay the draw."""
+    message = f"{card.pk}:{card.reps}:choice".encode()
+    return int.from_bytes(hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1")[:8], "big")
+
+
 def option_id(card: ReviewCard, word_id: int) -> str:
     message = f"{card.pk}:{card.reps}:{word_id}".encode()
     return hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1").hex()[:16]
@@ -193,9 +200,7 @@ def _plain(card: ReviewCard, word: Word, kind: ReviewKind) -> ReviewExercise:
     return ReviewExercise(kind=kind, type=_TYPES[kind], prompt=prompt, direction=_DIRECTIONS[kind])
 
 
-def _choice(
-    card: ReviewCard, word: Word, pool: Iterable[tuple[int, list[str]]], rng: random.Random
-) -> ReviewExercise:
+def _choice(card: ReviewCard, word: Word, pool: Iterable[tuple[int, list[str]]]) -> ReviewExercise:
     """`pool`: (word id, translations) of the candidates, in the order they are tried."""
     answer = _translations(word)[0]
     taken = {_normalized(text) for text in _translations(word)}
@@ -212,7 +217,9 @@ def _choice(
             break
     if len(options) == 1:
         return _plain(card, word, ReviewKind.MEANING)
-    rng.shuffle(options)
+    # In the order of their ids, keyed hashes: the right one's place tells nothing, and it is
+    # the same whatever else the page holds.
+    options.sort(key=lambda option: option["id"])
     return ReviewExercise(
         kind=ReviewKind.CHOICE,
         type=_TYPES[ReviewKind.CHOICE],
@@ -237,7 +244,8 @@ def _lesson_words_select(count: int) -> Select:
         f"SELECT {', '.join(column(Word, name, alias='w') for name in _SIBLING_FIELDS)}"
         f" FROM {table(Word)} w"
         f" WHERE {column(Word, 'lesson', alias='w')} IN ({', '.join(['%s'] * count)})"
-        f" ORDER BY {column(Word, 'text', alias='w')} LIMIT {DISTRACTOR_POOL_MAX}",
+        f" ORDER BY {column(Word, 'text', alias='w')}, {column(Word, 'id', alias='w')}"
+        f" LIMIT {DISTRACTOR_POOL_MAX}",
         [Word._meta.get_field(name) for name in _SIBLING_FIELDS],
     )
 
@@ -261,8 +269,8 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
 
     A choice card tries the words of its word's lesson first (the same topic makes the harder
     distractors), then the other words of the page, each group in an order of its own per card
-    and review: one generator seeded per card and review shuffles them, rather than a hash per
-    candidate (a third of the page's time when each was hashed)."""
+    and review: one generator, seeded by a keyed hash of the card and review, shuffles them,
+    rather than a hash per candidate (a third of the page's time when each was hashed)."""
     kinds = {card.pk: review_kind(card, card.word) for card in cards}
     choice_cards = [card for card in cards if kinds[card.pk] is ReviewKind.CHOICE]
     # lesson id -> (word id, translations); course id -> the same for the words on the page
@@ -277,17 +285,19 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
             if card.word.pk not in seen:
                 seen.add(card.word.pk)
                 page_pools[card.word.course_id].append((card.word.pk, _translations(card.word)))
+        for pool in page_pools.values():
+            pool.sort()  # by word id: the same pool whatever order the page lists its cards in
     built = {}
     for card in cards:
         word = card.word
         if kinds[card.pk] is not ReviewKind.CHOICE:
             built[card.pk] = _plain(card, word, kinds[card.pk])
             continue
-        rng = random.Random(_seed(card, "choice"))
+        rng = random.Random(_choice_seed(card))
         lesson_words = list(lesson_pools.get(word.lesson_id, ())) if word.lesson_id else []
         in_lesson = {word_id for word_id, _translations in lesson_words}
         page_words = [pair for pair in page_pools[word.course_id] if pair[0] not in in_lesson]
         rng.shuffle(lesson_words)
         rng.shuffle(page_words)
-        built[card.pk] = _choice(card, word, [*lesson_words, *page_words], rng)
+        built[card.pk] = _choice(card, word, [*lesson_words, *page_words])
     return built

@@ -234,3 +234,50 @@ def test_each_review_exercise_says_which_language_it_is_answered_in(auth_client,
     assert {e["kind"] for e in served.values()} == set(expected)
     for exercise in served.values():
         assert exercise["answer_language"] == expected[exercise["kind"]], exercise
+
+
+def _choice_cards_of_one_lesson(user, monkeypatch, count=12):
+    monkeypatch.setattr(exercises, "review_kind", lambda card, word: ReviewKind.CHOICE)
+    lesson = WordFactory(translations=["lesson word x"]).lesson
+    words = [
+        WordFactory(course=lesson.course, lesson=lesson, translations=[f"lesson word {n}"])
+        for n in range(count)
+    ]
+    return _due(user, words)
+
+
+def test_the_right_options_place_follows_a_keyed_hash_not_the_card(
+    auth_client, user, monkeypatch, settings
+):
+    # A client knows each card's id and review count: were the options' order drawn from those
+    # alone, it could tell the right one from its place.
+    cards = _choice_cards_of_one_lesson(user, monkeypatch)
+
+    def right_places():
+        served = _served(auth_client)
+        return [
+            [option["text"] for option in served[card.pk]["options"]].index(
+                card.word.translations[0]
+            )
+            for card in cards
+        ]
+
+    first = right_places()
+    settings.SECRET_KEY = "another secret key, long enough to be a real one: " + "x" * 40
+    second = right_places()
+
+    assert first != second
+    assert len(set(first)) > 1  # not always in the same place either
+
+
+def test_a_cards_choice_is_the_same_whatever_else_the_page_holds(auth_client, user, monkeypatch):
+    cards = _choice_cards_of_one_lesson(user, monkeypatch)
+    # Words of no lesson on the page too: the pool the page adds after the lesson's words.
+    course = cards[0].word.course
+    _due(user, [WordFactory(course=course, lesson=None) for _ in range(6)])
+
+    alone = auth_client.get(DUE_URL, {"limit": 1}).json()["results"]
+    with_the_rest = _served(auth_client)
+
+    assert [item["card"] for item in alone] == [cards[0].pk]
+    assert alone[0]["exercise"] == with_the_rest[cards[0].pk]
