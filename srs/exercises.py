@@ -202,11 +202,11 @@ def _plain(card: ReviewCard, word: Word, kind: ReviewKind) -> ReviewExercise:
 
 def _choice(card: ReviewCard, word: Word, pool: Iterable[tuple[int, list[str]]]) -> ReviewExercise:
     """`pool`: (word id, translations) of the candidates, in the order they are tried."""
-    answer = _translations(word)[0]
-    taken = {_normalized(text) for text in _translations(word)}
-    options = [{"id": option_id(card, word.pk), "text": answer}]
+    meanings, word_id = _translations(word), word.id
+    taken = {_normalized(text) for text in meanings}
+    options = [{"id": option_id(card, word_id), "text": meanings[0]}]
     for other_id, translations in pool:
-        if other_id == word.pk or not translations:
+        if other_id == word_id or not translations:
             continue
         text = translations[0]
         if (normalized := _normalized(text)) in taken:
@@ -271,27 +271,33 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     distractors), then the other words of the page, each group in an order of its own per card
     and review: one generator, seeded by a keyed hash of the card and review, shuffles them,
     rather than a hash per candidate (a third of the page's time when each was hashed)."""
-    kinds = {card.pk: review_kind(card, card.word) for card in cards}
-    choice_cards = [card for card in cards if kinds[card.pk] is ReviewKind.CHOICE]
+    # Each card's id and word read once: the ORM's `pk` and related-object descriptors were a
+    # tenth of the page's time, read again and again in the loops below.
+    page = [(card, card.id, card.word) for card in cards]
+    kinds = {card_id: review_kind(card, word) for card, card_id, word in page}
     # lesson id -> (word id, translations); course id -> the same for the words on the page
     lesson_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     page_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
-    if choice_cards:
-        lesson_ids = {card.word.lesson_id for card in choice_cards if card.word.lesson_id}
+    lesson_ids = {
+        word.lesson_id
+        for _card, card_id, word in page
+        if kinds[card_id] is ReviewKind.CHOICE and word.lesson_id
+    }
+    if any(kind is ReviewKind.CHOICE for kind in kinds.values()):
         for word_id, lesson_id, translations in _lesson_words(sorted(lesson_ids)):
             lesson_pools[lesson_id].append((word_id, translations))
         seen = set()
-        for card in cards:
-            if card.word.pk not in seen:
-                seen.add(card.word.pk)
-                page_pools[card.word.course_id].append((card.word.pk, _translations(card.word)))
+        for _card, _card_id, word in page:
+            if word.id not in seen:
+                seen.add(word.id)
+                page_pools[word.course_id].append((word.id, _translations(word)))
         for pool in page_pools.values():
             pool.sort()  # by word id: the same pool whatever order the page lists its cards in
     built = {}
-    for card in cards:
-        word = card.word
-        if kinds[card.pk] is not ReviewKind.CHOICE:
-            built[card.pk] = _plain(card, word, kinds[card.pk])
+    for card, card_id, word in page:
+        kind = kinds[card_id]
+        if kind is not ReviewKind.CHOICE:
+            built[card_id] = _plain(card, word, kind)
             continue
         rng = random.Random(_choice_seed(card))
         lesson_words = list(lesson_pools.get(word.lesson_id, ())) if word.lesson_id else []
@@ -299,5 +305,5 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
         page_words = [pair for pair in page_pools[word.course_id] if pair[0] not in in_lesson]
         rng.shuffle(lesson_words)
         rng.shuffle(page_words)
-        built[card.pk] = _choice(card, word, [*lesson_words, *page_words])
+        built[card_id] = _choice(card, word, [*lesson_words, *page_words])
     return built

@@ -235,21 +235,24 @@ def due_reviews_get(*, user, limit: int, now: datetime | None = None) -> dict:
     queue = due_queue(user=user, now=now)
     cards = cards_with_words(queue.card_ids[:limit])
     built = exercises_build(cards)
+    results = []
+    for card in cards:
+        word, exercise = card.word, built[card.id]
+        results.append(
+            {
+                "card": card.id,
+                "word": {"id": word.id, "part_of_speech": word.part_of_speech},
+                "exercise": {
+                    **exercise.as_payload(),
+                    "answer_language": answer_language(exercise, word.course),
+                },
+            }
+        )
     return {
         "count": len(queue.card_ids),
         "new_left": queue.new_left,
         "reviews_left": queue.reviews_left,
-        "results": [
-            {
-                "card": card.pk,
-                "word": {"id": card.word.pk, "part_of_speech": card.word.part_of_speech},
-                "exercise": {
-                    **built[card.pk].as_payload(),
-                    "answer_language": answer_language(built[card.pk], card.word.course),
-                },
-            }
-            for card in cards
-        ],
+        "results": results,
     }
 
 
