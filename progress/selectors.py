@@ -46,28 +46,6 @@ def _completed_ids(user, lesson_filter: Q) -> set[int]:
 
 
 @cache
-def _completed_in_course_select() -> Select:
-    # Driven by the learner's own progress rows (by user, then each lesson by its key), so its
-    # cost follows what the learner did, not the size of the course.
-    return Select(
-        f"SELECT {column(LessonProgress, 'lesson', alias='p')} FROM {table(LessonProgress)} p"
-        f" INNER JOIN {table(Lesson)} l"
-        f" ON {column(Lesson, 'id', alias='l')} = {column(LessonProgress, 'lesson', alias='p')}"
-        f" WHERE {column(LessonProgress, 'user', alias='p')} = %s"
-        f" AND {column(Lesson, 'course', alias='l')} = %s",
-        [LessonProgress._meta.get_field("lesson")],
-    )
-
-
-def _completed_in_course(user, course: Course) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    # The path's one query of progress on every visit: written out, as the ORM took longer to
-    # compile it than the database to run it (config/sql.py).
-    return {row[0] for row in _completed_in_course_select().all([user.pk, course.pk])}
-
-
-@cache
 def _path_select() -> Select:
     """A published course's id and content revision by its slug (one row, the third column
     NULL), and a learner's completed lessons of that course (a row each, the first two NULL).
@@ -76,21 +54,19 @@ def _path_select() -> Select:
     The two reads of `GET courses/{slug}/` in one round trip. The progress rows are found by the
     user, then each lesson by its key, with the course id read once (an InitPlan), so the cost
     follows what the learner did, not the size of the course."""
-    course = (
-        f"SELECT {column(Course, 'id', alias='c')} FROM {table(Course)} c"
-        f" WHERE {column(Course, 'slug', alias='c')} = %s"
+    published = (
+        f" FROM {table(Course)} c WHERE {column(Course, 'slug', alias='c')} = %s"
         f" AND {column(Course, 'status', alias='c')} = %s"
     )
     return Select(
         f"SELECT {column(Course, 'id', alias='c')},"
-        f" {column(Course, 'content_revision', alias='c')}, NULL FROM {table(Course)} c"
-        f" WHERE {column(Course, 'slug', alias='c')} = %s"
-        f" AND {column(Course, 'status', alias='c')} = %s"
+        f" {column(Course, 'content_revision', alias='c')}, NULL{published}"
         f" UNION ALL SELECT NULL, NULL, {column(LessonProgress, 'lesson', alias='p')}"
         f" FROM {table(LessonProgress)} p INNER JOIN {table(Lesson)} l"
         f" ON {column(Lesson, 'id', alias='l')} = {column(LessonProgress, 'lesson', alias='p')}"
         f" WHERE {column(LessonProgress, 'user', alias='p')} = %s"
-        f" AND {column(Lesson, 'course', alias='l')} = ({course})",
+        f" AND {column(Lesson, 'course', alias='l')}"
+        f" = (SELECT {column(Course, 'id', alias='c')}{published})",
         [
             Course._meta.get_field("id"),
             Course._meta.get_field("content_revision"),
@@ -160,7 +136,7 @@ def lesson_statuses_for(
     elif completed_in_course is not None:
         completed = completed_in_course
     else:
-        completed = _completed_in_course(user, course)
+        completed = _completed_ids(user, Q(lesson__course=course))
 
     # Plain strings and no set per lesson: this loop runs over every lesson of the path on
     # every visit.

@@ -108,8 +108,8 @@ def answer_language(exercise: ReviewExercise, course: Course) -> str:
     return course.from_language.code
 
 
-def _seed(card: ReviewCard, *parts: object) -> int:
-    text = ":".join(str(part) for part in (card.pk, card.reps, *parts))
+def _seed(card: ReviewCard) -> int:
+    text = f"{card.pk}:{card.reps}"
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
@@ -235,7 +235,7 @@ def _normalized(text: str) -> str:
     return normalize(text)
 
 
-_SIBLING_FIELDS = fields_in_order(Word, ["id", "course", "lesson", "translations"])
+_SIBLING_FIELDS = fields_in_order(Word, ["id", "lesson", "translations"])
 
 
 @cache  # one per size of the list (config.sql.in_list_size), a handful
@@ -258,7 +258,7 @@ def _lesson_words(lesson_ids: list[int]) -> list[tuple[int, int, list[str]]]:
     rows = _lesson_words_select(in_list_size(len(lesson_ids))).all(in_list_padded(lesson_ids))
     return [
         (word_id, lesson_id, _translations_of(translations))
-        for word_id, _course_id, lesson_id, translations in rows
+        for word_id, lesson_id, translations in rows
     ]
 
 
@@ -278,12 +278,9 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     # lesson id -> (word id, translations); course id -> the same for the words on the page
     lesson_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     page_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
-    lesson_ids = {
-        word.lesson_id
-        for _card, card_id, word in page
-        if kinds[card_id] is ReviewKind.CHOICE and word.lesson_id
-    }
-    if any(kind is ReviewKind.CHOICE for kind in kinds.values()):
+    choice_words = [word for _card, card_id, word in page if kinds[card_id] is ReviewKind.CHOICE]
+    if choice_words:
+        lesson_ids = {word.lesson_id for word in choice_words if word.lesson_id}
         for word_id, lesson_id, translations in _lesson_words(sorted(lesson_ids)):
             lesson_pools[lesson_id].append((word_id, translations))
         seen = set()
