@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Field, Model
+from django.db.models.signals import post_save, pre_save
 
 
 class _PreparingCursor(ServerBindingCursor):
@@ -105,6 +106,44 @@ class Select:
             for converter in converters:
                 values[index] = converter(values[index], expression, connection)
         return tuple(values)
+
+
+class Insert:
+    """One INSERT of a model's row, returning its id: a prepared statement where a `Select` is
+    one. For the few rows written on every request of a hot path, where compiling the ORM's
+    INSERT took longer than running it.
+
+    It writes the row as `save()` would (each field's `pre_save`, as for `auto_now_add`, and
+    its `get_db_prep_save`), and is `save()` itself for a model with `pre_save` or `post_save`
+    receivers, which it would otherwise pass over."""
+
+    def __init__(self, model: type[Model]):
+        pk = model._meta.pk
+        if not pk.db_returning:
+            raise ValueError(f"{model.__name__}'s id is not assigned by the database.")
+        self.model = model
+        self.fields = tuple(field for field in model._meta.concrete_fields if field is not pk)
+        self.sql = (
+            f"INSERT INTO {table(model)}"
+            f" ({', '.join(quote(field.column) for field in self.fields)})"
+            f" VALUES ({', '.join(['%s'] * len(self.fields))})"
+            f" RETURNING {quote(pk.column)}"
+        )
+
+    def save(self, instance: Model) -> None:
+        """Insert `instance` (a new one) and set its id, as `instance.save()` does."""
+        if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
+            instance.save(force_insert=True)
+            return
+        connection = _connection()
+        params = [
+            field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+            for field in self.fields
+        ]
+        (pk,) = _run(connection, self.sql, params, _fetchone)
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = DEFAULT_DB_ALIAS
 
 
 def _adapted(connection, params: Sequence[Any]) -> list[Any]:

@@ -56,9 +56,10 @@ order, each side compared normalised. Multiple choice compares the option id.
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 # One enum for the whole project: the models' choices and the grader must never drift apart.
@@ -265,10 +266,10 @@ def _grade_text(key: AnswerKey, text: str, *, tolerant: bool) -> Verdict:
     given = _words(text)
     if not given:
         return _wrong(solution, _quote(solution))
-    vocabulary = _vocabulary([*key.answers, *key.tiles])
+    vocabulary = _vocabulary((*key.answers, *key.tiles))
     best: tuple[Match, list[tuple[str, str]]] = (Match.WRONG, [])
     for accepted in key.answers:
-        match, notes = _compare(given, _words(accepted), vocabulary, tolerant=tolerant)
+        match, notes = _compare(given, _accepted_words(accepted), vocabulary, tolerant=tolerant)
         if _RANK[match] < _RANK[best[0]]:  # strictly better: the earlier answer wins a tie
             best = (match, notes)
         if match is Match.EXACT:
@@ -280,7 +281,7 @@ def _grade_text(key: AnswerKey, text: str, *, tolerant: bool) -> Verdict:
 
 
 def _compare(
-    given: list[_Word], expected: list[_Word], vocabulary: frozenset[str], *, tolerant: bool
+    given: list[_Word], expected: Sequence[_Word], vocabulary: frozenset[str], *, tolerant: bool
 ) -> tuple[Match, list[tuple[str, str]]]:
     """How `given` matches one accepted answer, with (kind, right form) notes for the feedback."""
     if [w.norm for w in given] == [w.norm for w in expected]:
@@ -301,8 +302,17 @@ def _compare(
     return (Match.TYPO if typos else Match.ACCENT), notes
 
 
-def _vocabulary(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(_bare(word.norm) for text in texts for word in _words(text))
+# An exercise's accepted answers and tiles are content, graded against on every answer to it:
+# each is split and normalised once per process rather than on every answer (a tenth of an
+# answer's time). The learner's own text is not kept.
+@lru_cache(maxsize=4096)
+def _accepted_words(text: str) -> tuple[_Word, ...]:
+    return tuple(_words(text))
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_bare(word.norm) for text in texts for word in _accepted_words(text))
 
 
 def _note_text(notes: list[tuple[str, str]]) -> str:

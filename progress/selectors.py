@@ -24,6 +24,7 @@ from config.sql import BIGINT_MAX, Select, column, fields_in_order, instance_fro
 from config.timeutils import iso
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
+from gamification.models import Hearts
 from gamification.selectors import hearts_get
 from progress.error_codes import ProgressErrorCode
 from progress.models import Enrollment, LessonProgress, LessonSession, SessionAnswer
@@ -273,26 +274,44 @@ def _session_select(for_update: bool) -> Select:
 
 
 _ANSWER_VERDICT_FIELDS = fields_in_order(SessionAnswer, ["id", "correct", "solution"])
+_HEARTS_FIELDS = tuple(field.name for field in Hearts._meta.concrete_fields)
 
 
 @cache
-def _answers_to_select() -> Select:
-    answer = SessionAnswer
+def _answers_and_hearts_select() -> Select:
+    """The answers to one exercise of a session, then the learner's hearts row, in one
+    statement (an answer needs both): an answer's row has the first columns, the hearts' row
+    the last. Parameters: the session, the exercise, the learner."""
+    answer, verdict, hearts = SessionAnswer, _ANSWER_VERDICT_FIELDS, _HEARTS_FIELDS
+    nulls = ", ".join(["NULL"] * len(hearts))
     return Select(
-        f"SELECT {', '.join(column(answer, name, alias='a') for name in _ANSWER_VERDICT_FIELDS)}"
+        f"SELECT {', '.join(column(answer, name, alias='a') for name in verdict)}, {nulls}"
         f" FROM {table(answer)} a WHERE {column(answer, 'session', alias='a')} = %s"
-        f" AND {column(answer, 'exercise_id', alias='a')} = %s",
-        [answer._meta.get_field(name) for name in _ANSWER_VERDICT_FIELDS],
+        f" AND {column(answer, 'exercise_id', alias='a')} = %s"
+        f" UNION ALL SELECT {', '.join(['NULL'] * len(verdict))},"
+        f" {', '.join(column(Hearts, name, alias='h') for name in hearts)}"
+        f" FROM {table(Hearts)} h WHERE {column(Hearts, 'user', alias='h')} = %s",
+        [
+            *(answer._meta.get_field(name) for name in verdict),
+            *(Hearts._meta.get_field(name) for name in hearts),
+        ],
     )
 
 
-def session_answers_to(*, session_id: int, exercise_id: int) -> list[SessionAnswer]:
+def session_answers_and_hearts(
+    *, session_id: int, exercise_id: int, user_id: int
+) -> tuple[list[SessionAnswer], Hearts | None]:
     """The answers given so far to one exercise of a session, each with its verdict and
-    solution only (in no particular order)."""
-    return [
-        instance_from_row(SessionAnswer, row, _ANSWER_VERDICT_FIELDS)
-        for row in _answers_to_select().all([session_id, exercise_id])
-    ]
+    solution only (in no particular order), and the learner's hearts row (None before their
+    first lost heart: `gamification.selectors.hearts_state` reads either)."""
+    answers, hearts = [], None
+    split = len(_ANSWER_VERDICT_FIELDS)
+    for row in _answers_and_hearts_select().all([session_id, exercise_id, user_id]):
+        if row[0] is not None:
+            answers.append(instance_from_row(SessionAnswer, row[:split], _ANSWER_VERDICT_FIELDS))
+        else:
+            hearts = instance_from_row(Hearts, row[split:])
+    return answers, hearts
 
 
 def lesson_to_practise_get(*, user) -> Lesson | None:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,12 +23,14 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, Forbidden
+from config.sql import Insert
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
 from exercises.languages import CourseLanguages, exercise_answer_language
 from gamification.error_codes import GamificationErrorCode
 from gamification.rewards import rewards_collect
+from gamification.selectors import hearts_state
 from gamification.services import (
     XpSource,
     gems_grant,
@@ -55,7 +58,7 @@ from progress.selectors import (
     lesson_session_get,
     lesson_status_for,
     lesson_to_practise_get,
-    session_answers_to,
+    session_answers_and_hearts,
 )
 from social.models import FeedEventKind
 from social.services import feed_event_record
@@ -291,7 +294,9 @@ def session_answer_submit(
                 "This exercise is not part of the session.",
                 code=ProgressErrorCode.EXERCISE_NOT_IN_SESSION,
             )
-        earlier = session_answers_to(session_id=session.pk, exercise_id=exercise_id)
+        earlier, hearts = session_answers_and_hearts(
+            session_id=session.pk, exercise_id=exercise_id, user_id=user.pk
+        )
         right = next((row for row in earlier if row.correct), None)
         if right is not None:
             raise Conflict(
@@ -330,15 +335,22 @@ def session_answer_submit(
             feedback=verdict.feedback or "",
         )
         if verdict.correct or session.practice:
-            row.hearts_after = hearts_get(user=user, now=now).count
+            row.hearts_after = hearts_state(hearts, now=now).count
         else:
             row.hearts_after = _lose_heart(user=user, now=now)
             if row.hearts_after <= 0:
                 session.status = SessionStatus.FAILED
                 session.finished_at = now
                 session.save(update_fields=["status", "finished_at"])
-        row.save()
+        _answer_insert().save(row)
     return _result(row, session)
+
+
+@cache
+def _answer_insert() -> Insert:
+    # Every answer writes one: prepared, where the ORM compiled its INSERT for longer than the
+    # database ran it.
+    return Insert(SessionAnswer)
 
 
 def _lose_heart(*, user, now: datetime) -> int:

@@ -1,13 +1,17 @@
-"""config.sql: hand-written SELECTs give back what the ORM would, on SQLite and PostgreSQL."""
+"""config.sql: hand-written SELECTs give back what the ORM would, and an Insert stores what save()
+would, on SQLite and PostgreSQL."""
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save
 from django.db.transaction import TransactionManagementError
 
 from config.sql import (
+    Insert,
     Select,
     column,
     in_list_padded,
@@ -17,8 +21,10 @@ from config.sql import (
     table,
 )
 from gamification.models import Streak
+from progress.models import LessonSession, SessionAnswer
 from tests.accounts.factories import UserFactory
 from tests.gamification.factories import StreakFactory
+from tests.progress.factories import build_path
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +167,74 @@ def test_a_select_in_a_transaction_marked_for_rollback_is_refused_as_the_orms_qu
             User.objects.exists()
         with pytest.raises(TransactionManagementError):
             _streak_select().one([0])
+
+
+# --- Insert ------------------------------------------------------------------------------------
+
+
+def _session() -> LessonSession:
+    _course, lessons = build_path(((1,),), exercises=1)
+    return LessonSession.objects.create(user=UserFactory(), lesson=lessons[0], exercises=[])
+
+
+def _answer(session, **fields) -> SessionAnswer:
+    values = {
+        "exercise_id": 7,
+        "answer": {"text": "Où ça ?"},
+        "correct": True,
+        "first_try": True,
+        "match": "exact",
+        "solution": "où ça",
+    }
+    return SessionAnswer(session=session, **(values | fields))
+
+
+def test_an_insert_stores_the_row_save_would_store():
+    session, client_id = _session(), uuid.uuid4()
+    answer = _answer(session, client_id=client_id)
+
+    Insert(SessionAnswer).save(answer)
+
+    assert answer.pk is not None
+    assert not answer._state.adding
+    stored = SessionAnswer.objects.get(pk=answer.pk)
+    assert (stored.session_id, stored.exercise_id, stored.client_id) == (session.pk, 7, client_id)
+    assert (stored.answer, stored.solution, stored.hearts_after) == (
+        {"text": "Où ça ?"},
+        "où ça",
+        None,
+    )
+    # auto_now_add, set on the instance as save() sets it
+    assert answer.created_at is not None
+    assert stored.created_at == answer.created_at
+
+
+def test_an_insert_that_breaks_a_constraint_is_djangos_integrity_error():
+    session = _session()
+    Insert(SessionAnswer).save(_answer(session))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Insert(SessionAnswer).save(_answer(session))  # a second first try of the exercise
+
+    assert SessionAnswer.objects.filter(session=session).count() == 1
+
+
+def test_a_model_with_save_receivers_is_inserted_through_save():
+    saved = []
+
+    def receiver(sender, instance, created, **kwargs):
+        saved.append((instance.pk, created))
+
+    answer = _answer(_session())
+    post_save.connect(receiver, sender=SessionAnswer, weak=False, dispatch_uid="test_sql_insert")
+    try:
+        Insert(SessionAnswer).save(answer)
+    finally:
+        post_save.disconnect(sender=SessionAnswer, dispatch_uid="test_sql_insert")
+
+    assert saved == [(answer.pk, True)]
+
+
+def test_an_insert_is_for_models_whose_id_the_database_assigns():
+    with pytest.raises(ValueError, match="Streak"):
+        Insert(Streak)

@@ -3,12 +3,15 @@ POST sessions/{id}/answers/."""
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models import F
 
 from courses.models import Exercise, Word
 from exercises.grading import ExerciseType
+from gamification.models import Hearts
 from gamification.services import heart_lose, hearts_get
 from progress.models import LessonSession, SessionAnswer, SessionStatus
 from tests.accounts.factories import UserFactory
@@ -232,6 +235,24 @@ def test_a_right_answer_is_correct_and_costs_nothing(learner, session):
         "hearts": settings.HEARTS_MAX,
         "session_status": "active",
     }
+
+
+def test_a_right_answer_reports_the_hearts_left_and_those_refilled_since(learner, user, session):
+    items = session["exercises"]
+    _drain_hearts(user, leave=2)
+    first = Exercise.objects.get(id=items[0]["id"])
+
+    assert learner.answer(session["id"], first.id, right_answer(first)).json()["hearts"] == 2
+
+    Hearts.objects.filter(user=user).update(
+        refill_anchor=F("refill_anchor") - timedelta(minutes=settings.HEARTS_REFILL_MINUTES)
+    )
+    second = Exercise.objects.get(id=items[1]["id"])
+    body = learner.answer(session["id"], second.id, right_answer(second)).json()
+    assert body["hearts"] == 3
+    assert (
+        SessionAnswer.objects.get(session_id=session["id"], exercise_id=second.id).hearts_after == 3
+    )
 
 
 def test_a_wrong_answer_costs_a_heart_and_shows_the_solution(learner, user, session):
