@@ -117,7 +117,11 @@ class LessonSession(models.Model):
 
 
 class SessionAnswer(models.Model):
-    session = models.ForeignKey(LessonSession, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: answer_session_exercise, (session, exercise_id), serves lookups by
+    # session, and every answer would write a second one.
+    session = models.ForeignKey(
+        LessonSession, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     # The snapshot's exercise id, not a foreign key: the exercise may since have been deleted.
     exercise_id = models.BigIntegerField()
     client_id = models.UUIDField(null=True, blank=True)
