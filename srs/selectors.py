@@ -12,11 +12,11 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import TruncDate
 
-from config.sql import Select, column, fields_in_order, in_list_padded, in_list_size, table
+from config.sql import Select, column, in_list_padded, in_list_size, table
 from config.timeutils import aware, iso, local_day, local_midnight
 from courses.models import Course, Language, Word
 from srs.exercises import answer_language, exercises_build
@@ -157,26 +157,23 @@ def _default(name: str):
     return ReviewSettings._meta.get_field(name).get_default()
 
 
-# What the due page reads of each card: the fields its exercise is built from and the page
-# shows, nothing else (the rest of each row stays deferred, and is never touched on the way).
-_CARD_FIELDS = fields_in_order(ReviewCard, ["id", "reps", "word"])
-_WORD_FIELDS = fields_in_order(
-    Word, ["id", "course", "lesson", "text", "translations", "audio", "part_of_speech"]
-)
+# What the due page reads of each card, in this order (cards_with_words unpacks it): the fields
+# its exercise is built from and the page shows, nothing else.
+_CARD_COLUMNS = [
+    (ReviewCard, "id", "c"),
+    (ReviewCard, "reps", "c"),
+    *((Word, name, "w") for name in ("id", "course", "lesson", "text", "translations")),
+    *((Word, name, "w") for name in ("audio", "part_of_speech")),
+    (Language, "code", "ll"),
+    (Language, "code", "fl"),
+]
 
 
 @cache
 def _cards_select(count: int) -> Select:
     """`count` cards with their words and the codes of their courses' languages; `count` is
     one of a few sizes (`config.sql.in_list_size`), so each statement is prepared once."""
-    selected = [
-        *((ReviewCard, name, "c") for name in _CARD_FIELDS),
-        *((Word, name, "w") for name in _WORD_FIELDS),
-        (Course, "learning_language", "co"),
-        (Language, "code", "ll"),
-        (Course, "from_language", "co"),
-        (Language, "code", "fl"),
-    ]
+    selected = _CARD_COLUMNS
     placeholders = ", ".join(["%s"] * count)
     return Select(
         f"SELECT {', '.join(column(model, name, alias=alias) for model, name, alias in selected)}"
@@ -194,37 +191,73 @@ def _cards_select(count: int) -> Select:
     )
 
 
-def cards_with_words(card_ids: list[int]) -> list[ReviewCard]:
-    """The cards, each with its word, the word's course and the course's languages, in the
-    order of `card_ids`, in one query. Only the fields the due page uses are loaded."""
+@dataclass(frozen=True, slots=True)
+class DueLanguage:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class DueCourse:
+    learning_language: DueLanguage
+    from_language: DueLanguage
+
+
+@dataclass(slots=True)
+class DueWord:
+    """What the due page reads of a Word, under the model's attribute names, so that the
+    exercise code (srs.exercises) takes it as it takes a Word. Plain values: for a page of
+    cards, the ORM's instances (their `__init__`, descriptors and deferred fields) were a sixth
+    of the request (cProfile)."""
+
+    id: int
+    course_id: int
+    lesson_id: int | None
+    text: str
+    translations: object  # JSON, as stored: srs.exercises keeps the usable strings
+    audio: FieldFile | str  # "" without audio, as a FileField reads
+    part_of_speech: str
+    course: DueCourse
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class DueCard:
+    """What the due page reads of a ReviewCard, under the model's attribute names."""
+
+    id: int
+    reps: int
+    word: DueWord
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def cards_with_words(card_ids: list[int]) -> list[DueCard]:
+    """The cards, each with its word and the codes of its course's languages, in the order of
+    `card_ids`, in one query. Only what the due page uses is read."""
     if not card_ids:
         return []
-    word_names = [Word._meta.get_field(name).attname for name in _WORD_FIELDS]
-    card_names = [ReviewCard._meta.get_field(name).attname for name in _CARD_FIELDS]
-    courses: dict[int, Course] = {}
-    by_id: dict[int, ReviewCard] = {}
-    split = len(card_names) + len(word_names)
+    audio_field = Word._meta.get_field("audio")
+    courses: dict[int, DueCourse] = {}
+    by_id: dict[int, DueCard] = {}
     for row in _cards_select(in_list_size(len(card_ids))).all(in_list_padded(card_ids)):
-        word = Word.from_db(DEFAULT_DB_ALIAS, word_names, row[len(card_names) : split])
-        learning_id, learning_code, from_id, from_code = row[split:]
-        course = courses.get(word.course_id)
+        card_id, reps, word_id, course_id, lesson_id, text, translations = row[:7]
+        audio, part_of_speech, learning_code, from_code = row[7:]
+        course = courses.get(course_id)
         if course is None:
-            course = Course.from_db(
-                DEFAULT_DB_ALIAS,
-                ["id", "learning_language_id", "from_language_id"],
-                (word.course_id, learning_id, from_id),
+            course = courses[course_id] = DueCourse(
+                DueLanguage(learning_code), DueLanguage(from_code)
             )
-            course.learning_language = Language.from_db(
-                DEFAULT_DB_ALIAS, ["id", "code"], (learning_id, learning_code)
-            )
-            course.from_language = Language.from_db(
-                DEFAULT_DB_ALIAS, ["id", "code"], (from_id, from_code)
-            )
-            courses[word.course_id] = course
-        word.course = course
-        card = ReviewCard.from_db(DEFAULT_DB_ALIAS, card_names, row[: len(card_names)])
-        card.word = word
-        by_id[card.pk] = card
+        word = DueWord(
+            word_id, course_id, lesson_id, text, translations, "", part_of_speech, course
+        )
+        if audio:
+            word.audio = FieldFile(word, audio_field, audio)
+        by_id[card_id] = DueCard(card_id, reps, word)
     return [by_id[pk] for pk in card_ids if pk in by_id]
 
 
