@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -269,8 +269,9 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
 
     A choice card tries the words of its word's lesson first (the same topic makes the harder
     distractors), then the other words of the page, each group in an order of its own per card
-    and review: one generator, seeded by a keyed hash of the card and review, shuffles them,
-    rather than a hash per candidate (a third of the page's time when each was hashed)."""
+    and review: one generator, seeded by a keyed hash of the card and review, draws them one
+    at a time, rather than a hash per candidate (a third of the page's time when each was
+    hashed)."""
     # Each card's id and word read once: the ORM's `pk` and related-object descriptors were a
     # tenth of the page's time, read again and again in the loops below.
     page = [(card, card.id, card.word) for card in cards]
@@ -296,11 +297,35 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
         if kind is not ReviewKind.CHOICE:
             built[card_id] = _plain(card, word, kind)
             continue
-        rng = random.Random(_choice_seed(card))
-        lesson_words = list(lesson_pools.get(word.lesson_id, ())) if word.lesson_id else []
-        in_lesson = {word_id for word_id, _translations in lesson_words}
-        page_words = [pair for pair in page_pools[word.course_id] if pair[0] not in in_lesson]
-        rng.shuffle(lesson_words)
-        rng.shuffle(page_words)
-        built[card_id] = _choice(card, word, [*lesson_words, *page_words])
+        lesson_words = lesson_pools.get(word.lesson_id, []) if word.lesson_id else []
+        built[card_id] = _choice(
+            card,
+            word,
+            _candidates(
+                random.Random(_choice_seed(card)), lesson_words, page_pools[word.course_id]
+            ),
+        )
     return built
+
+
+def _candidates(
+    rng: random.Random,
+    lesson_words: list[tuple[int, list[str]]],
+    page_words: list[tuple[int, list[str]]],
+) -> Iterator[tuple[int, list[str]]]:
+    """The lesson's words in a random order, then the page's other words in a random order,
+    drawn as the choice asks for them: it needs three, not whole pools shuffled (a twentieth of
+    the page's time). The lesson's draw never depends on what else the page holds."""
+    yield from _drawn(rng, lesson_words)
+    in_lesson = {word_id for word_id, _translations in lesson_words}
+    yield from _drawn(rng, [pair for pair in page_words if pair[0] not in in_lesson])
+
+
+def _drawn(rng: random.Random, items: list) -> Iterator:
+    """`items` in a uniformly random order, one at a time: a Fisher-Yates shuffle of a copy
+    that stops where the caller stops."""
+    items = list(items)
+    for end in range(len(items) - 1, -1, -1):
+        pick = rng.randrange(end + 1)
+        items[pick], items[end] = items[end], items[pick]
+        yield items[end]
