@@ -66,87 +66,104 @@ def reviews_done_today(*, user, now: datetime | None = None) -> DoneToday:
     return DoneToday(total=counts["total"], new=counts["new"])
 
 
+def _least(a: str, b: str) -> str:
+    # LEAST and GREATEST are PostgreSQL's; SQLite's min() and max() of two are not PostgreSQL's.
+    return f"CASE WHEN {a} < {b} THEN {a} ELSE {b} END"
+
+
+def _over_zero(a: str, b: str) -> str:
+    """`a - b`, or 0 when that is negative."""
+    return f"CASE WHEN {a} > {b} THEN {a} - {b} ELSE 0 END"
+
+
 @cache
-def _day_select() -> Select:
-    """The learner's daily limits (NULL without a settings row: the defaults) and the reviews
-    done in a range of time, all of them and the new cards among them, in one row.
-    Parameters: the range's start and end, the user."""
+def _queue_select() -> Select:
+    """The day's queue in one statement: a first row of the reviews done today (all, and the new
+    cards among them), the reviews left and the new cards left, then the due cards in two index
+    range scans, `user = ? AND due <= now AND NOT suspended ORDER BY due LIMIT n`, one for cards
+    never reviewed and one for the others, each on its own partial index and stopping at the
+    day's remaining limit.
+
+    Parameters: the new cards a day and the reviews a day, each as an override (None: the
+    learner's setting) then as the default (without a settings row); the day's start and end;
+    the user; then the user and now twice, one pair per scan."""
     User = get_user_model()
-    log, settings = ReviewLog, ReviewSettings
-    return Select(
-        f"SELECT {column(settings, 'new_cards_per_day', alias='s')},"
-        f" {column(settings, 'max_reviews_per_day', alias='s')},"
-        f" COUNT({column(log, 'id', alias='l')}),"
-        f" COUNT(CASE WHEN {column(log, 'was_new', alias='l')} THEN 1 END)"
-        f" FROM {table(User)} u"
-        f" LEFT JOIN {table(settings)} s"
-        f" ON {column(settings, 'user', alias='s')} = {column(User, 'id', alias='u')}"
-        f" LEFT JOIN {table(log)} l"
-        f" ON {column(log, 'user', alias='l')} = {column(User, 'id', alias='u')}"
-        f" AND {column(log, 'reviewed_at', alias='l')} >= %s"
-        f" AND {column(log, 'reviewed_at', alias='l')} < %s"
-        f" WHERE {column(User, 'id', alias='u')} = %s"
-        f" GROUP BY {column(settings, 'new_cards_per_day', alias='s')},"
-        f" {column(settings, 'max_reviews_per_day', alias='s')}",
-        [
-            settings._meta.get_field("new_cards_per_day"),
-            settings._meta.get_field("max_reviews_per_day"),
-            None,
-            None,
-        ],
-    )
+    log, review_settings, card = ReviewLog, ReviewSettings, ReviewCard
 
+    def limit(name: str) -> str:
+        # MAX of the one settings row, if any: an aggregate without GROUP BY is one row always.
+        return f"COALESCE(%s, MAX({column(review_settings, name, alias='s')}), %s)"
 
-@cache
-def _due_select() -> Select:
-    """The due scans, `user = ? AND due <= now AND NOT suspended ORDER BY due LIMIT n`, for cards
-    never reviewed and for the others in one statement, each scan stopping at its own
-    limit on its own partial index. Parameters, twice (new cards, then the others): the user,
-    now, the limit."""
-
-    def scan(seen: bool) -> str:
-        card = ReviewCard
+    def scan(seen: bool, limit: str) -> str:
         return (
             f"SELECT {column(card, 'id', alias='c')} AS id, {column(card, 'due', alias='c')} AS due"
             f" FROM {table(card)} c WHERE {column(card, 'user', alias='c')} = %s"
             f" AND NOT {column(card, 'suspended', alias='c')}"
             f" AND {column(card, 'due', alias='c')} <= %s"
             f" AND {column(card, 'last_review', alias='c')} IS {'NOT ' if seen else ''}NULL"
-            f" ORDER BY {column(card, 'due', alias='c')} LIMIT %s"
+            f" ORDER BY {column(card, 'due', alias='c')} LIMIT (SELECT {limit} FROM quota)"
         )
 
+    day = (
+        f"SELECT {limit('new_cards_per_day')} AS new_per_day,"
+        f" {limit('max_reviews_per_day')} AS max_per_day,"
+        f" COUNT({column(log, 'id', alias='l')}) AS total,"
+        f" COUNT(CASE WHEN {column(log, 'was_new', alias='l')} THEN 1 END) AS new"
+        f" FROM {table(User)} u"
+        f" LEFT JOIN {table(review_settings)} s"
+        f" ON {column(review_settings, 'user', alias='s')} = {column(User, 'id', alias='u')}"
+        f" LEFT JOIN {table(log)} l"
+        f" ON {column(log, 'user', alias='l')} = {column(User, 'id', alias='u')}"
+        f" AND {column(log, 'reviewed_at', alias='l')} >= %s"
+        f" AND {column(log, 'reviewed_at', alias='l')} < %s"
+        f" WHERE {column(User, 'id', alias='u')} = %s"
+    )
+    reviews_left = _over_zero("max_per_day", "total")
+    quota = (
+        f"SELECT total, new, {reviews_left} AS reviews_left,"
+        f" {_least(_over_zero('new_per_day', 'new'), reviews_left)} AS new_left FROM day"
+    )
     return Select(
-        f"SELECT id, due FROM ({scan(False)}) n UNION ALL SELECT id, due FROM ({scan(True)}) r",
-        [ReviewCard._meta.get_field("id"), ReviewCard._meta.get_field("due")],
+        f"WITH day AS ({day}), quota AS ({quota})"
+        " SELECT NULL, NULL, total, new, reviews_left, new_left FROM quota"
+        f" UNION ALL SELECT id, due, NULL, NULL, NULL, NULL FROM ({scan(False, 'new_left')}) n"
+        f" UNION ALL SELECT id, due, NULL, NULL, NULL, NULL"
+        f" FROM ({scan(True, 'reviews_left')}) r",
+        [card._meta.get_field("id"), card._meta.get_field("due"), None, None, None, None],
     )
 
 
 def due_queue(
     *, user, now: datetime | None = None, settings: ReviewSettings | None = None
 ) -> DueQueue:
-    """Two queries whatever the number of cards: the day's limits and counts, then two index
-    range scans that each stop at the day's remaining limit.
-
-    Both are written out (config/sql.py): on every `GET reviews/due/`, the ORM took longer to
-    build these queries than the database to run them."""
+    """One query whatever the number of cards (`_queue_select`), the learner's daily limits
+    overridden by `settings` when given. Written out (config/sql.py): on every
+    `GET reviews/due/`, the ORM took longer to build these queries than the database to run
+    them."""
     now = aware(now)
     day = local_day(user=user, at=now)
-    row = _day_select().one([day.start, day.end, user.pk])
-    new_per_day, max_per_day, total, new = row or (None, None, 0, 0)
-    if settings is not None:
-        new_per_day, max_per_day = settings.new_cards_per_day, settings.max_reviews_per_day
-    new_per_day = _default("new_cards_per_day") if new_per_day is None else new_per_day
-    max_per_day = _default("max_reviews_per_day") if max_per_day is None else max_per_day
-    done = DoneToday(total=total, new=new)
-    reviews_left = max(0, max_per_day - done.total)
-    new_left = min(max(0, new_per_day - done.new), reviews_left)
-    rows: list[tuple[int, datetime]] = []
-    if reviews_left:
-        rows = _due_select().all([user.pk, now, new_left, user.pk, now, reviews_left])
-    rows.sort(key=lambda row: (row[1], row[0]))
+    overrides = (
+        (None, None)
+        if settings is None
+        else (settings.new_cards_per_day, settings.max_reviews_per_day)
+    )
+    rows = _queue_select().all(
+        [
+            overrides[0],
+            _default("new_cards_per_day"),
+            overrides[1],
+            _default("max_reviews_per_day"),
+            day.start,
+            day.end,
+            user.pk,
+            *(user.pk, now) * 2,
+        ]
+    )
+    _null, _null, total, new, reviews_left, new_left = next(row for row in rows if row[0] is None)
+    cards = sorted((due, pk) for pk, due, *_quota in rows if pk is not None)
     return DueQueue(
-        card_ids=[pk for pk, _due in rows[:reviews_left]],
-        done_today=done,
+        card_ids=[pk for _due, pk in cards[:reviews_left]],
+        done_today=DoneToday(total=total, new=new),
         new_left=new_left,
         reviews_left=reviews_left,
     )

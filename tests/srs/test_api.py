@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 DUE_URL = "/api/v1/reviews/due/"
 SETTINGS_URL = "/api/v1/reviews/settings/"
-# The settings with today's counts, the new and seen due ids (one UNION ALL), the page's cards
-# with their words, the distractors (when a card is served as a choice).
-DUE_QUERIES = 4
+# The day's quota (settings and today's counts) with the new and seen due ids, in one statement;
+# the page's cards with their words; the distractors (when a card is served as a choice).
+DUE_QUERIES = 3
 
 
 def _ago(**kwargs):

@@ -19,7 +19,7 @@ from courses.models import Word
 from gamification.models import LearnerStats, XpEvent
 from srs import services
 from srs.models import ReviewCard, ReviewLog, ReviewSettings
-from srs.selectors import _due_select
+from srs.selectors import _queue_select
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CourseFactory
 from tests.srs.conftest import right_answer
@@ -82,10 +82,12 @@ def test_both_due_scans_are_index_scans_in_due_order_even_on_a_generic_plan():
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {ReviewCard._meta.db_table}")
 
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     plan = _generic_plan(
-        _due_select().sql,
-        ["bigint", "timestamptz", "bigint"] * 2,
-        [learner.pk, now, 20, learner.pk, now, 200],
+        _queue_select().sql,
+        ["integer"] * 4 + ["timestamptz"] * 2 + ["bigint"] + ["bigint", "timestamptz"] * 2,
+        [None, 20, None, 200, day_start, day_start + timedelta(days=1), learner.pk]
+        + [learner.pk, now] * 2,
     )
 
     assert "Index Scan using srs_card_due_new" in plan, plan
