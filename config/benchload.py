@@ -59,9 +59,11 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     "WRKJSON {\"requests\": %d, \"seconds\": %f, \"errors\": %d, " ..
-    "\"p50_ms\": %f, \"p95_ms\": %f, \"p99_ms\": %f}\n",
+    "\"p50_ms\": %f, \"p95_ms\": %f, \"p99_ms\": %f, \"error_kinds\": " ..
+    "{\"connect\": %d, \"read\": %d, \"write\": %d, \"status\": %d, \"timeout\": %d}}\n",
     summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.status + e.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
 
@@ -84,6 +86,8 @@ class LoadResult:
     p95_ms: float
     p99_ms: float
     statuses: dict = field(default_factory=dict)
+    # wrk's errors by kind: connect, read, write, status (not 2xx or 3xx) and timeout.
+    error_kinds: dict = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -255,6 +259,7 @@ class Served:
         # A file, not a pipe: a pipe nobody reads fills up with log lines and stops the server.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by stop()
         self.stderr = ""
+        self.errors: list[str] = []
         self.process = subprocess.Popen(
             argv,
             env=environment,
@@ -293,7 +298,10 @@ class Served:
                 self.process.wait()
         if not self.log.closed:
             self.log.seek(0)
-            self.stderr = self.log.read()[-5000:]
+            logged = self.log.read()
+            self.stderr = logged[-5000:]
+            # What the server logged as an error (a 5xx's traceback starts with one such line).
+            self.errors = [line for line in logged.splitlines() if " ERROR " in line]
             self.log.close()
 
     def worker_pids(self) -> list[int]:

@@ -146,6 +146,8 @@ class Command(BaseCommand):
                     bares.append(bare)
                     paired[name].append((bare, result))
                     self._line(f"{name} (bare {bare.rate:.0f})", result)
+        for line in served.errors[:20]:
+            self.stderr.write(f"  server: {line}")
         sent = sum(result.requests for _bare, result in paired["answers"])
         if max(result.requests for _bare, result in paired["answers"]) > share:
             self.stderr.write(f"More answers were sent ({sent}) than prepared: raise --answers.")
@@ -212,7 +214,8 @@ class Command(BaseCommand):
         return figures
 
     def _line(self, name, result) -> None:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in result.error_kinds.items() if n)
         self.stdout.write(
             f"  {name:<24} {result.rate:8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
-            f"p95 {result.p95_ms:6.1f} ms  errors {result.errors}"
+            f"p95 {result.p95_ms:6.1f} ms  errors {result.errors}{f' ({kinds})' if kinds else ''}"
         )
