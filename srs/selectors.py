@@ -137,7 +137,8 @@ def due_queue(
     *, user, now: datetime | None = None, settings: ReviewSettings | None = None
 ) -> DueQueue:
     """One query whatever the number of cards (`_queue_select`), the learner's daily limits
-    overridden by `settings` when given. Written out (config/sql.py): on every
+    overridden by `settings` when given (its limits are never null: a null would fall back to
+    the stored settings, then to the defaults). Written out (config/sql.py): on every
     `GET reviews/due/`, the ORM took longer to build these queries than the database to run
     them."""
     now = aware(now)

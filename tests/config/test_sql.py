@@ -238,3 +238,10 @@ def test_a_model_with_save_receivers_is_inserted_through_save():
 def test_an_insert_is_for_models_whose_id_the_database_assigns():
     with pytest.raises(ValueError, match="Streak"):
         Insert(Streak)
+
+
+def test_an_insert_refuses_an_unsaved_related_object_as_save_does():
+    session = LessonSession(user=UserFactory(), lesson=_session().lesson, exercises=[])
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        Insert(SessionAnswer).save(_answer(session))

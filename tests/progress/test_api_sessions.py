@@ -296,6 +296,7 @@ def test_a_wrong_exercise_can_be_answered_again_and_only_the_first_try_counts_fo
     response = learner.answer(session["id"], exercise_id, right_answer(exercise))
 
     assert response.json()["correct"] is True
+    assert response.json()["hearts"] == settings.HEARTS_MAX - 1  # read beside the earlier try
     tries = SessionAnswer.objects.filter(session_id=session["id"]).order_by("id")
     assert [(a.correct, a.first_try) for a in tries] == [(False, True), (True, False)]
 

@@ -87,6 +87,8 @@ class Command(BaseCommand):
             )
         if min(options["workers"], options["learners"], options["lessons"], options["rounds"]) < 1:
             raise CommandError("--workers, --learners, --lessons and --rounds need at least 1.")
+        if options["answers"] < options["rounds"] * options["client_threads"]:
+            raise CommandError("--answers needs a share for each client thread in each round.")
         threads = options["threads"] or settings.WEB_THREADS
         tag = f"bs{uuid.uuid4().hex[:8]}"
         self.stdout.write(
@@ -126,8 +128,8 @@ class Command(BaseCommand):
         # Each round gives the answers a share of their own: an exercise answered right twice
         # would be a 409.
         answers = reqs["answers"]
-        share = -(-len(answers) // rounds)
-        answer_shares = [answers[n * share : (n + 1) * share] or answers for n in range(rounds)]
+        bounds = [len(answers) * n // rounds for n in range(rounds + 1)]
+        answer_shares = [answers[bounds[n] : bounds[n + 1]] for n in range(rounds)]
         bares: list[LoadResult] = []
         paired: dict[str, list[tuple[LoadResult, LoadResult]]] = {name: [] for name in GOALS}
         port = free_port()
@@ -148,9 +150,12 @@ class Command(BaseCommand):
                     self._line(f"{name} (bare {bare.rate:.0f})", result)
         for line in served.errors[:20]:
             self.stderr.write(f"  server: {line}")
-        sent = sum(result.requests for _bare, result in paired["answers"])
-        if max(result.requests for _bare, result in paired["answers"]) > share:
-            self.stderr.write(f"More answers were sent ({sent}) than prepared: raise --answers.")
+        for prepared, (_bare, result) in zip(answer_shares, paired["answers"], strict=True):
+            if result.requests > len(prepared):
+                self.stderr.write(
+                    f"{result.requests} answers were sent in a round prepared with "
+                    f"{len(prepared)}: raise --answers."
+                )
         baseline = None
         argv = None if options["no_baseline"] else gunicorn_argv(
             port=(port := free_port()), workers=workers, threads=threads
@@ -198,7 +203,7 @@ class Command(BaseCommand):
                     baseline=bare.rate,
                     ratio=ratio,
                     goal=f">= {GOALS[name]}",
-                    ok=ratio >= GOALS[name],
+                    ok=ratio >= GOALS[name] and all(run.errors == 0 for _bare, run in pairs),
                 )
             )
         every = [*bares, *(path for pairs in paired.values() for _bare, path in pairs)]
