@@ -138,13 +138,17 @@ def review_kind(card: ReviewCard, word: Word) -> ReviewKind:
 def _choice_seed(card: ReviewCard) -> int:
     """The seed of the card's distractor order at this review: keyed, like the option ids, so
     that a client who knows the card's id and review count cannot replay the draw."""
-    message = f"{card.pk}:{card.reps}:choice".encode()
-    return int.from_bytes(hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1")[:8], "big")
+    return int.from_bytes(_keyed(card, "choice")[:8], "big")
 
 
 def option_id(card: ReviewCard, word_id: int) -> str:
-    message = f"{card.pk}:{card.reps}:{word_id}".encode()
-    return hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1").hex()[:16]
+    return _keyed(card, word_id).hex()[:16]
+
+
+def _keyed(card: ReviewCard, part: object) -> bytes:
+    """A keyed hash of (card, review count, `part`): the secret's, unknown to clients."""
+    message = f"{card.pk}:{card.reps}:{part}".encode()
+    return hmac.digest(_option_key(settings.SECRET_KEY), message, "sha1")
 
 
 @lru_cache(maxsize=2)
@@ -272,33 +276,31 @@ def exercises_build(cards: list[ReviewCard]) -> dict[int, ReviewExercise]:
     and review: one generator, seeded by a keyed hash of the card and review, draws them one
     at a time, rather than a hash per candidate (a third of the page's time when each was
     hashed)."""
-    # Each card's id and word read once: the ORM's `pk` and related-object descriptors were a
-    # tenth of the page's time, read again and again in the loops below.
-    page = [(card, card.id, card.word) for card in cards]
-    kinds = {card_id: review_kind(card, word) for card, card_id, word in page}
+    kinds = {card.id: review_kind(card, card.word) for card in cards}
     # lesson id -> (word id, translations); course id -> the same for the words on the page
     lesson_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     page_pools: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
-    choice_words = [word for _card, card_id, word in page if kinds[card_id] is ReviewKind.CHOICE]
+    choice_words = [card.word for card in cards if kinds[card.id] is ReviewKind.CHOICE]
     if choice_words:
         lesson_ids = {word.lesson_id for word in choice_words if word.lesson_id}
         for word_id, lesson_id, translations in _lesson_words(sorted(lesson_ids)):
             lesson_pools[lesson_id].append((word_id, translations))
         seen = set()
-        for _card, _card_id, word in page:
+        for card in cards:
+            word = card.word
             if word.id not in seen:
                 seen.add(word.id)
                 page_pools[word.course_id].append((word.id, _translations(word)))
         for pool in page_pools.values():
             pool.sort()  # by word id: the same pool whatever order the page lists its cards in
     built = {}
-    for card, card_id, word in page:
-        kind = kinds[card_id]
+    for card in cards:
+        word, kind = card.word, kinds[card.id]
         if kind is not ReviewKind.CHOICE:
-            built[card_id] = _plain(card, word, kind)
+            built[card.id] = _plain(card, word, kind)
             continue
         lesson_words = lesson_pools.get(word.lesson_id, []) if word.lesson_id else []
-        built[card_id] = _choice(
+        built[card.id] = _choice(
             card,
             word,
             _candidates(

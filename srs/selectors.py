@@ -67,7 +67,7 @@ def reviews_done_today(*, user, now: datetime | None = None) -> DoneToday:
 
 
 def _least(a: str, b: str) -> str:
-    # LEAST and GREATEST are PostgreSQL's; SQLite's min() and max() of two are not PostgreSQL's.
+    # Written as CASE: SQLite has no LEAST (its two-argument min() is not PostgreSQL's).
     return f"CASE WHEN {a} < {b} THEN {a} ELSE {b} END"
 
 

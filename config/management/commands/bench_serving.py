@@ -130,7 +130,6 @@ class Command(BaseCommand):
         answers = reqs["answers"]
         bounds = [len(answers) * n // rounds for n in range(rounds + 1)]
         answer_shares = [answers[bounds[n] : bounds[n + 1]] for n in range(rounds)]
-        bares: list[LoadResult] = []
         paired: dict[str, list[tuple[LoadResult, LoadResult]]] = {name: [] for name in GOALS}
         port = free_port()
         environment = server_environment(
@@ -145,7 +144,6 @@ class Command(BaseCommand):
                     bare = load_run(served.base, reqs["bare"], **run)
                     path = answer_shares[round_] if name == "answers" else reqs[name]
                     result = load_run(served.base, path, **run)
-                    bares.append(bare)
                     paired[name].append((bare, result))
                     self._line(f"{name} (bare {bare.rate:.0f})", result)
         for line in served.errors[:20]:
@@ -170,6 +168,7 @@ class Command(BaseCommand):
         elif not options["no_baseline"]:
             self.stderr.write("gunicorn is not installed: no baseline.")
 
+        bares = [bare for pairs in paired.values() for bare, _path in pairs]
         bare_rate = statistics.median(result.rate for result in bares)
         ratio = ratio_of(bare_rate, baseline)
         figures = [
