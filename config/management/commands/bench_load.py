@@ -99,6 +99,9 @@ class Command(BaseCommand):
     def _build(self, tag: str, learners: int, lessons: int, path: Path) -> None:
         course = benchdata.course_build(tag=tag, lessons=lessons, exercises_per_lesson=10)
         people = benchdata.learners_build(tag=tag, count=learners, course=course, review_cards=30)
+        benchdata.database_settle(
+            course=course, people=people, answers=min(benchdata.HISTORY_ANSWERS, 10 * learners)
+        )
         answers = {
             str(exercise): text for pairs in course.answers.values() for exercise, text in pairs
         }
