@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from config import benchdata
 from config.benchmarks import figure
 from config.management.commands.bench import (
     bench_commands,
@@ -16,7 +18,8 @@ from config.management.commands.bench import (
     table_format,
     table_rows,
 )
-from courses.models import Course
+from courses.models import Course, Word
+from progress.models import SessionAnswer
 
 FIGURE_KEYS = {"name", "value", "unit", "baseline", "ratio", "goal", "ok"}
 
@@ -159,6 +162,22 @@ def test_bench_load_prints_its_figures():
     figures = assert_bench_json(output, "load")
     assert [item["name"] for item in figures][1:] == ["p50", "p95", "p99", "failures"]
     _nothing_left()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_serving_benchmarks_measure_a_database_with_history_and_statistics():
+    course = benchdata.course_build(tag="settle", lessons=2, exercises_per_lesson=2)
+    people = benchdata.learners_build(tag="settle", count=2, course=course)
+
+    benchdata.database_settle(course=course, people=people, answers=5)
+
+    # Three sessions of two exercises, each answered right once, through the service.
+    assert SessionAnswer.objects.filter(correct=True, first_try=True).count() == 6
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Word._meta.db_table])
+        (words,) = cursor.fetchone()
+    assert words == Word.objects.count()  # analyzed: the planner knows the words are there
 
 
 @pytest.mark.django_db
