@@ -23,6 +23,9 @@ from srs.services import cards_introduce
 User = get_user_model()
 API = "/api/v1"
 BENCH_EMAIL_DOMAIN = "bench.invalid"
+# The answers given before a benchmark starts, at most (database_settle): a few dozen pages of
+# the answers table, enough for the planner to look it up by its indexes.
+HISTORY_ANSWERS = 2000
 
 
 @dataclass(frozen=True)
@@ -188,16 +191,12 @@ def requests_build(
     }
 
 
-# The answers given before a benchmark starts, at most: a few dozen pages of the answers table.
-HISTORY_ANSWERS = 2000
-
-
 def database_settle(*, course: BenchCourse, people: list[Learner], answers: int) -> None:
     """Make the database look like one in use before the server under test plans its queries.
 
     Production's tables hold history and autovacuum keeps their statistics. A benchmark's tables
-    were filled a moment ago, on a server whose autovacuum may be off (it is on the machines the
-    README's figures come from), and two things then went wrong:
+    were filled a moment ago, on a server whose autovacuum may be off (it is off on the machines
+    the README's figures come from), and two things then went wrong:
     - with no statistics, the due page read its words by a sequential scan of the whole table
       (0.58 ms of PostgreSQL's time where the index takes 0.05 ms);
     - an answers table analyzed while empty (`make bench` vacuums between benchmarks) made each
