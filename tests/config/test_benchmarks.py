@@ -12,6 +12,7 @@ from django.db import connection
 
 from config import benchdata
 from config.benchmarks import figure
+from config.management.commands import bench_load
 from config.management.commands.bench import (
     bench_commands,
     parse_last_json,
@@ -194,6 +195,13 @@ def test_bench_feed_prints_its_figures():
     output = _run("bench_feed", *sizes)
 
     assert_bench_json(output, "feed")
+
+
+def test_the_load_reads_locusts_empty_percentiles_as_no_time():
+    # A route with no request since Locust reset its statistics has N/A percentiles.
+    assert bench_load._ms("N/A") == 0.0
+    assert bench_load._ms("") == 0.0
+    assert bench_load._ms("230") == 230.0
 
 
 @pytest.mark.parametrize(
