@@ -93,7 +93,10 @@ def test_both_due_scans_are_index_scans_in_due_order_even_on_a_generic_plan():
     assert "Index Scan using srs_card_due_new" in plan, plan
     assert "Index Scan using srs_card_due_seen" in plan, plan
     assert "Sort" not in plan, plan
-    assert "Seq Scan" not in plan, plan
+    # The cards are never read whole. (The day's settings and logs, a handful of rows here, may
+    # be read by their one page, which is the planner's right choice at that size, depending on
+    # the statistics earlier tests left: an ANALYZE's row counts outlive its rollback.)
+    assert f"Seq Scan on {ReviewCard._meta.db_table}" not in plan, plan
 
 
 @pytest.mark.django_db(transaction=True)
