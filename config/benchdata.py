@@ -204,19 +204,20 @@ def database_settle(*, course: BenchCourse, people: list[Learner], answers: int)
       table grew: answers fell from 390 to 290 requests/s over three rounds.
     So the learners first answer `answers` exercises of earlier sessions of the first lesson
     (through the service, as learners would), and then the whole database is analyzed."""
-    first = course.answers[course.lesson_ids[0]]
-    sessions = -(-answers // len(first)) if answers > 0 else 0
-    users = {learner.id: User.objects.get(pk=learner.id) for learner in people[:sessions]}
-    for number in range(sessions):
-        learner = people[number % len(people)]
-        (session_id,) = sessions_open(learner=learner, lesson_id=course.lesson_ids[0], count=1)
-        for exercise, text in first:
-            session_answer_submit(
-                user=users[learner.id],
-                session_id=session_id,
-                exercise_id=exercise,
-                answer={"text": text},
-            )
+    lesson_id = course.lesson_ids[0]
+    exercises = course.answers[lesson_id]
+    sessions = -(-answers // len(exercises)) if answers > 0 else 0
+    # Shared out as evenly as they go: the first `sessions % len(people)` learners one more.
+    for number, learner in enumerate(people):
+        count = sessions // len(people) + (number < sessions % len(people))
+        if not count:
+            continue
+        user = User.objects.get(pk=learner.id)
+        for session_id in sessions_open(learner=learner, lesson_id=lesson_id, count=count):
+            for exercise, text in exercises:
+                session_answer_submit(
+                    user=user, session_id=session_id, exercise_id=exercise, answer={"text": text}
+                )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
