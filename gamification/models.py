@@ -548,6 +548,7 @@ from gamification.leagues.models import (  # noqa: E402, F401
     LeagueCohort,
     LeagueMember,
     LeagueRule,
+    LeagueSeat,
     LearnerLeague,
     WeeklyXp,
 )

@@ -3,6 +3,7 @@ cohorts, memberships, learners' leagues and weekly XP are read-only, since only 
 the week close may change them."""
 
 from django.contrib import admin
+from django.db.models import Count
 
 from gamification.leagues.models import (
     LeagueCohort,
@@ -70,6 +71,13 @@ class LeagueCohortAdmin(_ReadOnly, admin.ModelAdmin):
     date_hierarchy = "week_start"
     inlines = [LeagueMemberInline]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(size=Count("members"))
+
+    @admin.display(description="members", ordering="size")
+    def size(self, cohort) -> int:
+        return cohort.size
 
 
 @admin.register(LeagueMember)

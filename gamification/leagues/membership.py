@@ -1,12 +1,13 @@
 """A learner's weekly standing, raised by every XP award inside `xp_award`'s transaction.
 
-The first XP of a week puts the learner in a cohort of their league: the first one of that
-league and week with room, taken under its row lock (`SELECT ... FOR UPDATE` re-checks
-`size < COHORT_SIZE_MAX` after waiting, so a cohort filled meanwhile is passed over), or a new one
-numbered after the last (unique per league and week, so learners opening one at once open one).
-The unique (user, week_start) of `LeagueMember` keeps a learner in one cohort a week even when
-two of their awards race. Nothing leaves the process before the commit: the live leaderboard and
-the Redis ranking hear of an award only once it is committed.
+The first XP of a week puts the learner in a cohort of their league: a place in the first cohort
+of that league and week with one free, taken by deleting its `LeagueSeat` row under
+`FOR UPDATE SKIP LOCKED`, so learners joining at once never wait for each other's transactions;
+or, with no free place left, a new cohort numbered after the last (unique per league and week,
+so learners opening one at once open one, the others waiting for it). The unique
+(user, week_start) of `LeagueMember` keeps a learner in one cohort a week even when two of their
+awards race. Nothing leaves the process before the commit: the live leaderboard and the Redis
+ranking hear of an award only once it is committed.
 """
 
 import logging
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from config.realtime import group_send_background
@@ -22,6 +23,7 @@ from gamification.leagues.models import (
     COHORT_SIZE_MAX,
     LeagueCohort,
     LeagueMember,
+    LeagueSeat,
     LearnerLeague,
     WeeklyXp,
     league_moved,
@@ -78,42 +80,64 @@ def _weekly_total_raise(*, user, week_start: date, amount: int) -> tuple[bool, i
     return True, amount
 
 
-def _cohort_with_room(*, league: str, week_start: date) -> LeagueCohort:
-    """A place in a cohort of `league` and the week, taken (its size raised) under its lock."""
+def _place_take(*, league: str, week_start: date) -> LeagueCohort:
+    """A place in a cohort of `league` and the week: a free one of the first cohort with one
+    (places that other joiners hold in transactions not yet ended are passed over, not waited
+    for: they are taken, unless that transaction rolls back), or else the first of a new cohort."""
     for _attempt in range(JOIN_ATTEMPTS):
-        # Read before looking for room: a cohort numbered after `last` and committed by the time
-        # of the search is then seen by it (unless full), so opening `last + 1` succeeds only
-        # when no later cohort exists, and fails on the unique key (then retries) when another
-        # learner is opening it.
+        # Read before looking for a place: a cohort numbered after `last` and committed by the
+        # time of the search is then seen by it (unless full), so opening `last + 1` succeeds
+        # only when no later cohort exists, and fails on the unique key (then retries) when
+        # another learner is opening it.
         last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
             last=Max("number")
         )["last"]
-        cohort = (
-            LeagueCohort.objects.select_for_update()
+        seat = (
+            LeagueSeat.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
-                league=league,
-                week_start=week_start,
-                closed_at__isnull=True,
-                size__lt=COHORT_SIZE_MAX,
+                cohort__league=league,
+                cohort__week_start=week_start,
+                cohort__closed_at__isnull=True,
             )
-            .order_by("number")
+            .select_related("cohort")
+            .order_by("cohort__number", "id")
             .first()
         )
-        if cohort is not None:
-            # Under the row's lock; the condition is belt and braces.
-            if LeagueCohort.objects.filter(pk=cohort.pk, size__lt=COHORT_SIZE_MAX).update(
-                size=F("size") + 1
-            ):
-                return cohort
-            continue
+        if seat is not None:
+            LeagueSeat.objects.filter(pk=seat.pk).delete()
+            return seat.cohort
         try:
             with transaction.atomic():
-                return LeagueCohort.objects.create(
-                    league=league, week_start=week_start, number=(last or 0) + 1, size=1
+                cohort = LeagueCohort.objects.create(
+                    league=league, week_start=week_start, number=(last or 0) + 1
                 )
+                LeagueSeat.objects.bulk_create(
+                    [LeagueSeat(cohort=cohort) for _place in range(COHORT_SIZE_MAX - 1)]
+                )
+                return cohort
         except IntegrityError:
             continue  # another learner opened that cohort: try to join it
     raise RuntimeError(f"No place found in a {league} cohort after {JOIN_ATTEMPTS} attempts.")
+
+
+class _CohortClosed(Exception):
+    pass
+
+
+def _still_open(cohort: LeagueCohort) -> bool:
+    """Whether the cohort is still open, holding its row against a week close until this
+    transaction ends (`FOR KEY SHARE`: joiners do not wait for each other, a close waits for
+    them, and they for a close under way). Its members' foreign keys would take the same lock
+    only at the commit, being checked there."""
+    lock = " FOR KEY SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT closed_at FROM {connection.ops.quote_name(LeagueCohort._meta.db_table)} "
+            f"WHERE id = %s{lock}",
+            [cohort.pk],
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] is None
 
 
 def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember | None:
@@ -130,16 +154,24 @@ def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember 
         LearnerLeague.objects.bulk_create([LearnerLeague(user=user)], ignore_conflicts=True)
         league = LearnerLeague._meta.get_field("league").default
     league = league_moved(league, _pending_moves(user=user, week_start=week_start))
-    cohort = _cohort_with_room(league=league, week_start=week_start)
-    return LeagueMember.objects.create(
-        cohort=cohort,
-        user=user,
-        week_start=week_start,
-        league=cohort.league,
-        xp=amount,
-        reached_at=at,
-        joined_at=at,
-    )
+    try:
+        with transaction.atomic():
+            cohort = _place_take(league=league, week_start=week_start)
+            # A close that ran while the place was being found (a late award, in the minutes
+            # after Monday 00:00) has ranked the cohort without this learner: give it back.
+            if not _still_open(cohort):
+                raise _CohortClosed
+            return LeagueMember.objects.create(
+                cohort=cohort,
+                user=user,
+                week_start=week_start,
+                league=cohort.league,
+                xp=amount,
+                reached_at=at,
+                joined_at=at,
+            )
+    except _CohortClosed:
+        return None
 
 
 def _pending_moves(*, user, week_start: date) -> int:
@@ -163,7 +195,8 @@ def _pending_moves(*, user, week_start: date) -> int:
             )
             .count()
         )
-        up, down = league_rule_get(member.cohort.league).zones(member.cohort.size)
+        size = LeagueMember.objects.filter(cohort=member.cohort).count()
+        up, down = league_rule_get(member.cohort.league).zones(size)
         moves += week_result(ahead + 1, up=up, down=down)[1]
     return moves
 

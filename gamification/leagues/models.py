@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# A cohort never holds more (a check constraint says so too).
+# A cohort never holds more: it is opened with this many places (`LeagueSeat`).
 COHORT_SIZE_MAX = 30
 
 
@@ -156,14 +156,13 @@ class LearnerLeague(models.Model):
 
 
 class LeagueCohort(models.Model):
-    """Up to COHORT_SIZE_MAX learners of one league competing in one week. `size` is raised by a
-    conditional update under the row's lock as each member joins; `number` (1, 2, ...) within the
-    league and week is unique, so two learners opening a cohort at once open one."""
+    """Up to COHORT_SIZE_MAX learners of one league competing in one week. Its places not taken
+    yet are `LeagueSeat` rows; `number` (1, 2, ...) within the league and week is unique, so two
+    learners opening a cohort at once open one."""
 
     league = models.CharField(max_length=16, choices=League.choices)
     week_start = models.DateField(help_text=_("The Monday (UTC) the week starts."))
     number = models.PositiveIntegerField()
-    size = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -174,9 +173,6 @@ class LeagueCohort(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["league", "week_start", "number"], name="gamification_cohort_number_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(size__lte=COHORT_SIZE_MAX), name="gamification_cohort_size_max"
             ),
         ]
         indexes = [
@@ -189,12 +185,31 @@ class LeagueCohort(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.league} {self.week_start} #{self.number} ({self.size})"
+        return f"{self.league} {self.week_start} #{self.number}"
 
     @property
     def group(self) -> str:
         """The channel group its live leaderboards listen to."""
         return f"league-cohort-{self.pk}"
+
+
+class LeagueSeat(models.Model):
+    """A place not taken yet in an open cohort: a cohort is opened with COHORT_SIZE_MAX of them
+    (less the one its opener takes), and a learner joins by deleting one, locked with
+    `FOR UPDATE SKIP LOCKED` (`membership._place_take`). Learners joining at once so take
+    different places without waiting for each other's transactions to end, and a cohort holds
+    at most as many members as it had places. A counter on the cohort's row, raised under its
+    lock, made each joiner wait for the whole transaction of every joiner before it: the lesson
+    completions of a Monday morning, in one queue (README, "Benchmarks")."""
+
+    cohort = models.ForeignKey(LeagueCohort, on_delete=models.CASCADE, related_name="seats")
+
+    class Meta:
+        verbose_name = _("free place in a league cohort")
+        verbose_name_plural = _("free places in league cohorts")
+
+    def __str__(self) -> str:
+        return f"a place in {self.cohort_id}"
 
 
 class LeagueMember(models.Model):

@@ -13,6 +13,7 @@ from gamification.leagues.models import (
     League,
     LeagueCohort,
     LeagueMember,
+    LeagueSeat,
     LearnerLeague,
     WeekResult,
     league_moved,
@@ -127,6 +128,11 @@ def league_week_close(*, at: datetime) -> dict[str, Any]:
     summary = {"cohorts_closed": 0, "members": 0, "promoted": 0, "demoted": 0}
     for cohort_id in cohort_ids:
         closed = _cohort_close(cohort_id=cohort_id, at=at)
+        # Its places not taken will never be: gone, in a statement of their own (a learner
+        # holding one while waiting for the close, in `membership._join`, gives it back on
+        # finding the cohort closed; inside the close's transaction each would wait for the
+        # other).
+        LeagueSeat.objects.filter(cohort_id=cohort_id).delete()
         if closed is not None:
             summary["cohorts_closed"] += 1
             for name in ("members", "promoted", "demoted"):

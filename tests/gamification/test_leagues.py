@@ -26,6 +26,7 @@ from gamification.leagues.services import league_week_close
 from gamification.services import xp_award
 from social.registry import profile_fields
 from tests.accounts.factories import UserFactory
+from tests.gamification.cohorts import cohort_places
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,9 @@ def test_the_first_xp_of_the_week_joins_a_bronze_cohort(user):
 
     member = LeagueMember.objects.get(user=user)
     assert (member.week_start, member.league, member.xp) == (WEEK, "bronze", 20)
-    assert member.cohort.size == 1
+    # One place taken, the others free.
+    assert member.cohort.members.count() == 1
+    assert member.cohort.seats.count() == COHORT_SIZE_MAX - 1
     assert LearnerLeague.objects.get(user=user).league == "bronze"
     assert WeeklyXp.objects.get(user=user).xp == 20
 
@@ -100,7 +103,10 @@ def test_a_cohort_holds_at_most_30_and_the_next_learner_opens_another():
         award(learner)
 
     cohorts = list(LeagueCohort.objects.order_by("number"))
-    assert [(c.number, c.size) for c in cohorts] == [(1, COHORT_SIZE_MAX), (2, 1)]
+    assert cohort_places() == {
+        ("bronze", 1): (COHORT_SIZE_MAX, 0),
+        ("bronze", 2): (1, COHORT_SIZE_MAX - 1),
+    }
     assert LeagueMember.objects.get(user=learners[-1]).cohort == cohorts[1]
 
 
@@ -111,10 +117,10 @@ def test_leagues_fill_their_own_cohorts(user):
     award(user)
     award(other)
 
-    assert sorted(LeagueCohort.objects.values_list("league", "size")) == [
-        ("bronze", 1),
-        ("gold", 1),
-    ]
+    assert cohort_places() == {
+        ("bronze", 1): (1, COHORT_SIZE_MAX - 1),
+        ("gold", 1): (1, COHORT_SIZE_MAX - 1),
+    }
 
 
 def test_an_opted_out_learner_earns_xp_but_joins_no_cohort():

@@ -24,6 +24,7 @@ from gamification.models import GemTransaction, LearnerStats, UnlockedTier
 from gamification.services import xp_award
 from social.models import FeedEvent
 from tests.accounts.factories import UserFactory
+from tests.gamification.cohorts import cohort_places
 from tests.social.factories import FollowFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +179,14 @@ def test_a_week_is_closed_only_once_it_has_ended():
     assert league_week_close(at=NEXT_MONDAY - timedelta(seconds=1))["cohorts_closed"] == 0
     assert not LeagueCohort.objects.filter(closed_at__isnull=False).exists()
     assert league_week_close(at=NEXT_MONDAY)["cohorts_closed"] == 1
+
+
+def test_a_closed_cohort_keeps_no_free_places():
+    cohort_of("bronze", 2)
+
+    league_week_close(at=NEXT_MONDAY)
+
+    assert cohort_places() == {("bronze", 1): (2, 0)}
 
 
 def test_missed_weeks_are_caught_up_in_order_and_their_moves_add_up():

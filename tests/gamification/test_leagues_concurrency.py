@@ -1,11 +1,12 @@
 """Cohorts under racing awards, on PostgreSQL with real threads: never more than 30 in a cohort,
-never a learner in two cohorts of a week, one cohort opened at a time, and a week closed once
-by two workers."""
+never a learner in two cohorts of a week, one cohort opened at a time, joiners not waiting for
+each other, and a week closed once by two workers."""
 
-from collections import Counter
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection, transaction
 
 from gamification.leagues.models import COHORT_SIZE_MAX, LeagueCohort, LeagueMember, WeeklyXp
 from gamification.leagues.services import league_week_close
@@ -13,6 +14,7 @@ from gamification.models import GemTransaction, LearnerStats
 from gamification.services import xp_award
 from tests.accounts.factories import UserFactory
 from tests.gamification import racing
+from tests.gamification.cohorts import cohort_places
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +32,12 @@ def test_racing_first_awards_never_overfill_a_cohort():
     results = racing.race([award(u, "first") for u in learners], hold_seconds=0.05)
 
     assert not [r for r in results if isinstance(r, Exception)]
-    sizes = {c.number: c.size for c in LeagueCohort.objects.all()}
-    counted = Counter(LeagueMember.objects.values_list("cohort__number", flat=True))
-    assert sizes == dict(counted)
-    assert max(sizes.values()) <= COHORT_SIZE_MAX
-    assert sum(sizes.values()) == len(learners)
-    # Full cohorts first: the racers opened no more cohorts than needed.
-    assert sorted(sizes.items()) == [(1, COHORT_SIZE_MAX), (2, 12)]
+    # Full cohorts first: the racers opened no more cohorts than needed, and every place of a
+    # cohort is either a member or still free.
+    assert cohort_places() == {
+        ("bronze", 1): (COHORT_SIZE_MAX, 0),
+        ("bronze", 2): (12, COHORT_SIZE_MAX - 12),
+    }
 
 
 def test_racing_awards_of_one_learner_put_them_in_one_cohort_with_all_their_xp():
@@ -52,7 +53,7 @@ def test_racing_awards_of_one_learner_put_them_in_one_cohort_with_all_their_xp()
     (member,) = LeagueMember.objects.filter(user=learner)
     assert member.xp == sum(range(1, 7))
     assert WeeklyXp.objects.get(user=learner).xp == member.xp
-    assert LeagueCohort.objects.get().size == 5
+    assert cohort_places() == {("bronze", 1): (5, COHORT_SIZE_MAX - 5)}
 
 
 def test_two_workers_closing_the_same_week_close_each_cohort_once():
@@ -65,3 +66,69 @@ def test_two_workers_closing_the_same_week_close_each_cohort_once():
     assert sorted(r["cohorts_closed"] for r in results) == [0, 1]
     assert GemTransaction.objects.filter(source="league_week").count() == 3
     assert sum(LearnerStats.objects.values_list("league_finishes", flat=True)) == 3
+
+
+def test_a_learner_joins_a_cohort_without_waiting_for_another_joiners_transaction():
+    """Learners who join at once (a Monday morning's first lessons) take different places of the
+    same cohort, none waiting for the end of another's transaction: here the second joiner would
+    hit its lock timeout while the first holds its transaction open."""
+    award(UserFactory(), "opener")()  # the cohort exists, with places free
+    holder, joiner = UserFactory.create_batch(2)
+    joined, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                award(holder, "first")()
+                joined.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert joined.wait(timeout=30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            award(joiner, "first")()
+    finally:
+        release.set()
+        thread.join(timeout=30)
+
+    assert cohort_places() == {("bronze", 1): (3, COHORT_SIZE_MAX - 3)}
+
+
+def test_a_learner_finding_the_cohort_closed_meanwhile_gives_the_place_back():
+    """A late award whose join found a place while the week close was ranking that cohort: the
+    join waits for the close, then joins nothing (the close ranked the cohort without them)."""
+    award(UserFactory(), "opener")()
+    cohort = LeagueCohort.objects.get()
+    late = UserFactory()
+    closing, release = threading.Event(), threading.Event()
+
+    def close():
+        try:
+            with transaction.atomic():
+                LeagueCohort.objects.select_for_update().get(pk=cohort.pk)
+                LeagueCohort.objects.filter(pk=cohort.pk).update(closed_at=NEXT_MONDAY)
+                closing.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=close)
+    thread.start()
+    try:
+        assert closing.wait(timeout=30)
+        # Lets the close commit once the join is waiting for it.
+        threading.Timer(0.5, release.set).start()
+        award(late, "late")()
+    finally:
+        release.set()
+        thread.join(timeout=30)
+
+    assert WeeklyXp.objects.get(user=late).xp == 10
+    assert not LeagueMember.objects.filter(user=late).exists()
+    assert cohort_places() == {("bronze", 1): (1, COHORT_SIZE_MAX - 1)}

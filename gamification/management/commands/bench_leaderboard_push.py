@@ -27,12 +27,18 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 
 from config.realtime import group_send_wait
 from gamification.leagues.membership import cohort_group, week_of
-from gamification.leagues.models import COHORT_SIZE_MAX, LeagueCohort, LeagueMember, WeeklyXp
+from gamification.leagues.models import (
+    COHORT_SIZE_MAX,
+    LeagueCohort,
+    LeagueMember,
+    LeagueSeat,
+    WeeklyXp,
+)
 from gamification.management.leaderboard_listener import WAIT_SECONDS, clock, listen
 from gamification.services import xp_award
 
@@ -189,7 +195,10 @@ class Command(BaseCommand):
         for cohort_id, bench in list(joined):
             others = LeagueMember.objects.filter(cohort=cohort_id).exclude(user__in=ids).exists()
             if others:
-                LeagueCohort.objects.filter(pk=cohort_id).update(size=F("size") - bench)
+                # The places the bench took go back to the cohort.
+                LeagueSeat.objects.bulk_create(
+                    [LeagueSeat(cohort_id=cohort_id) for _place in range(bench)]
+                )
             else:
                 LeagueCohort.objects.filter(pk=cohort_id).delete()
         WeeklyXp.objects.filter(user__in=ids).delete()
