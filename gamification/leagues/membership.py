@@ -11,6 +11,7 @@ ranking hear of an award only once it is committed.
 """
 
 import logging
+from collections import Counter
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -129,7 +130,7 @@ def _still_open(cohort: LeagueCohort) -> bool:
     transaction ends (`FOR KEY SHARE`: joiners do not wait for each other, a close waits for
     them, and they for a close under way). Its members' foreign keys would take the same lock
     only at the commit, being checked there."""
-    lock = " FOR KEY SHARE" if connection.features.has_select_for_update else ""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT closed_at FROM {connection.ops.quote_name(LeagueCohort._meta.db_table)} "
@@ -172,6 +173,26 @@ def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember 
             )
     except _CohortClosed:
         return None
+
+
+def members_leave(*, user_ids: list[int]) -> None:
+    """Takes these learners out of their cohorts, their places given back to the
+    cohorts still open; a cohort left empty goes. One transaction, so a cohort never holds
+    more members and free places than COHORT_SIZE_MAX (for `bench_leaderboard_push`, which
+    joins its own learners to the week's cohorts)."""
+    with transaction.atomic():
+        members = LeagueMember.objects.filter(user_id__in=user_ids)
+        left = Counter(members.values_list("cohort_id", flat=True))
+        members.delete()
+        open_ids = set(
+            LeagueCohort.objects.filter(pk__in=left, closed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        LeagueSeat.objects.bulk_create(
+            [LeagueSeat(cohort_id=cohort) for cohort in open_ids for _place in range(left[cohort])]
+        )
+        LeagueCohort.objects.filter(pk__in=left).exclude(members__isnull=False).delete()
 
 
 def _pending_moves(*, user, week_start: date) -> int:

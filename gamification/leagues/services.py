@@ -115,7 +115,8 @@ def league_week_close(*, at: datetime) -> dict[str, Any]:
     """Closes every cohort of every week that ended at or before `at` and is not closed yet (so a
     missed run is caught up by the next), each in its own transaction: ranks, results, leagues
     moved by the rule table, the podium's gems and achievements, promotions in followers' feeds.
-    Running it again changes nothing; two runs at once close each cohort once.
+    Running it again changes nothing; two runs at once close each cohort once. Not to be called
+    inside a transaction (see the free places' sweep below).
 
     It also refreshes this week's Redis ranking from PostgreSQL (see `ranking`), so that writes
     lost while Redis was unreachable are caught up within the hour."""
@@ -128,14 +129,15 @@ def league_week_close(*, at: datetime) -> dict[str, Any]:
     summary = {"cohorts_closed": 0, "members": 0, "promoted": 0, "demoted": 0}
     for cohort_id in cohort_ids:
         closed = _cohort_close(cohort_id=cohort_id, at=at)
-        # Its places not taken will never be: gone, in a statement of their own (a learner
-        # holding one while waiting for the close, in `membership._join`, gives it back on
-        # finding the cohort closed; inside the close's transaction each would wait for the
-        # other).
-        LeagueSeat.objects.filter(cohort_id=cohort_id).delete()
         if closed is not None:
             summary["cohorts_closed"] += 1
             for name in ("members", "promoted", "demoted"):
                 summary[name] += closed[name]
+    # The places closed cohorts left free will never be taken: gone, in a statement of its own,
+    # which also sweeps what an interrupted run left. Inside a close's transaction it would
+    # deadlock with a learner holding a place while waiting for that close (`membership._join`
+    # gives the place back on finding the cohort closed), which is why this job must not run
+    # inside an outer transaction.
+    LeagueSeat.objects.filter(cohort__closed_at__isnull=False).delete()
     summary["ranking_rebuilt"] = ranking_rebuild(week_start=week_of(timezone.now()))
     return summary

@@ -12,6 +12,7 @@ from django.utils import timezone
 from config import redis_settings
 from config.realtime import publisher_flush
 from gamification.leagues import ranking
+from gamification.leagues.membership import members_leave
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
     LeagueCohort,
@@ -121,6 +122,19 @@ def test_leagues_fill_their_own_cohorts(user):
         ("bronze", 1): (1, COHORT_SIZE_MAX - 1),
         ("gold", 1): (1, COHORT_SIZE_MAX - 1),
     }
+
+
+def test_learners_who_leave_give_their_places_back_and_an_empty_cohort_goes(user):
+    leaving = UserFactory.create_batch(2)
+    alone = UserFactory()
+    LearnerLeague.objects.create(user=alone, league="gold")
+    for learner in [user, *leaving, alone]:
+        award(learner)
+
+    members_leave(user_ids=[learner.pk for learner in [*leaving, alone]])
+
+    assert cohort_places() == {("bronze", 1): (1, COHORT_SIZE_MAX - 1)}
+    assert list(LeagueMember.objects.values_list("user", flat=True)) == [user.pk]
 
 
 def test_an_opted_out_learner_earns_xp_but_joins_no_cohort():

@@ -3,6 +3,7 @@ never a learner in two cohorts of a week, one cohort opened at a time, joiners n
 each other, and a week closed once by two workers."""
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -100,6 +101,21 @@ def test_a_learner_joins_a_cohort_without_waiting_for_another_joiners_transactio
     assert cohort_places() == {("bronze", 1): (3, COHORT_SIZE_MAX - 3)}
 
 
+def release_once_a_lock_is_awaited(release: threading.Event) -> None:
+    """Sets `release` once some transaction waits for a row lock (the join, for the close)."""
+    try:
+        deadline = time.monotonic() + 30
+        while not release.is_set() and time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.01)
+        release.set()
+    finally:
+        connection.close()
+
+
 def test_a_learner_finding_the_cohort_closed_meanwhile_gives_the_place_back():
     """A late award whose join found a place while the week close was ranking that cohort: the
     join waits for the close, then joins nothing (the close ranked the cohort without them)."""
@@ -122,12 +138,13 @@ def test_a_learner_finding_the_cohort_closed_meanwhile_gives_the_place_back():
     thread.start()
     try:
         assert closing.wait(timeout=30)
-        # Lets the close commit once the join is waiting for it.
-        threading.Timer(0.5, release.set).start()
+        watcher = threading.Thread(target=release_once_a_lock_is_awaited, args=[release])
+        watcher.start()
         award(late, "late")()
     finally:
         release.set()
         thread.join(timeout=30)
+        watcher.join(timeout=30)
 
     assert WeeklyXp.objects.get(user=late).xp == 10
     assert not LeagueMember.objects.filter(user=late).exists()

@@ -27,16 +27,13 @@ from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from config.realtime import group_send_wait
-from gamification.leagues.membership import cohort_group, week_of
+from gamification.leagues.membership import cohort_group, members_leave, week_of
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
-    LeagueCohort,
     LeagueMember,
-    LeagueSeat,
     WeeklyXp,
 )
 from gamification.management.leaderboard_listener import WAIT_SECONDS, clock, listen
@@ -186,21 +183,7 @@ class Command(BaseCommand):
 
     def _clean_up(self, learners) -> None:
         ids = [learner.pk for learner in learners]
-        joined = (
-            LeagueMember.objects.filter(user__in=ids)
-            .values("cohort")
-            .annotate(bench=Count("pk"))
-            .values_list("cohort", "bench")
-        )
-        for cohort_id, bench in list(joined):
-            others = LeagueMember.objects.filter(cohort=cohort_id).exclude(user__in=ids).exists()
-            if others:
-                # The places the bench took go back to the cohort.
-                LeagueSeat.objects.bulk_create(
-                    [LeagueSeat(cohort_id=cohort_id) for _place in range(bench)]
-                )
-            else:
-                LeagueCohort.objects.filter(pk=cohort_id).delete()
+        members_leave(user_ids=ids)
         WeeklyXp.objects.filter(user__in=ids).delete()
         User.objects.filter(pk__in=ids).delete()
 
