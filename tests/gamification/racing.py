@@ -2,6 +2,7 @@
 
 import threading
 import time
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
@@ -31,3 +32,33 @@ def race(calls, *, hold_seconds: float, join_seconds: float = 120) -> list:
         thread.join(timeout=join_seconds)
     assert not any(thread.is_alive() for thread in threads)
     return results
+
+
+@contextmanager
+def held_open(call, *, seconds: float = 30):
+    """Runs `call` in a transaction of another thread and keeps that transaction open (its locks
+    held) while the block runs, or until the block sets the event it is given."""
+    ran, release = threading.Event(), threading.Event()
+    failed: list[BaseException] = []
+
+    def worker():
+        try:
+            with transaction.atomic():
+                call()
+                ran.set()
+                release.wait(timeout=seconds)
+        except BaseException as error:
+            failed.append(error)
+            ran.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert ran.wait(timeout=seconds)
+        assert not failed, failed
+        yield release
+    finally:
+        release.set()
+        thread.join(timeout=seconds)

@@ -75,28 +75,11 @@ def test_a_learner_joins_a_cohort_without_waiting_for_another_joiners_transactio
     hit its lock timeout while the first holds its transaction open."""
     award(UserFactory(), "opener")()  # the cohort exists, with places free
     holder, joiner = UserFactory.create_batch(2)
-    joined, release = threading.Event(), threading.Event()
 
-    def hold():
-        try:
-            with transaction.atomic():
-                award(holder, "first")()
-                joined.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert joined.wait(timeout=30)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
-            award(joiner, "first")()
-    finally:
-        release.set()
-        thread.join(timeout=30)
+    with racing.held_open(award(holder, "first")), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        award(joiner, "first")()
 
     assert cohort_places() == {("bronze", 1): (3, COHORT_SIZE_MAX - 3)}
 
@@ -122,29 +105,19 @@ def test_a_learner_finding_the_cohort_closed_meanwhile_gives_the_place_back():
     award(UserFactory(), "opener")()
     cohort = LeagueCohort.objects.get()
     late = UserFactory()
-    closing, release = threading.Event(), threading.Event()
 
     def close():
-        try:
-            with transaction.atomic():
-                LeagueCohort.objects.select_for_update().get(pk=cohort.pk)
-                LeagueCohort.objects.filter(pk=cohort.pk).update(closed_at=NEXT_MONDAY)
-                closing.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
+        LeagueCohort.objects.select_for_update().get(pk=cohort.pk)
+        LeagueCohort.objects.filter(pk=cohort.pk).update(closed_at=NEXT_MONDAY)
 
-    thread = threading.Thread(target=close)
-    thread.start()
-    try:
-        assert closing.wait(timeout=30)
+    with racing.held_open(close) as release:
         watcher = threading.Thread(target=release_once_a_lock_is_awaited, args=[release])
         watcher.start()
-        award(late, "late")()
-    finally:
-        release.set()
-        thread.join(timeout=30)
-        watcher.join(timeout=30)
+        try:
+            award(late, "late")()
+        finally:
+            release.set()
+            watcher.join(timeout=30)
 
     assert WeeklyXp.objects.get(user=late).xp == 10
     assert not LeagueMember.objects.filter(user=late).exists()
