@@ -81,10 +81,44 @@ def _weekly_total_raise(*, user, week_start: date, amount: int) -> tuple[bool, i
     return True, amount
 
 
-def _place_take(*, league: str, week_start: date) -> LeagueCohort:
-    """A place in a cohort of `league` and the week: a free one of the first cohort with one
-    (places that other joiners hold in transactions not yet ended are passed over, not waited
-    for: they are taken, unless that transaction rolls back), or else the first of a new cohort."""
+def _week_closed(week_start: date) -> bool:
+    """Whether the week is over and its close has begun (a late award then joins nothing)."""
+    return (
+        week_start < week_of(timezone.now())
+        and LeagueCohort.objects.filter(week_start=week_start, closed_at__isnull=False).exists()
+    )
+
+
+def _free_place_take(*, league: str, week_start: date) -> int | None:
+    """Takes (deletes) the first free place of an open cohort of `league` and the week; its
+    cohort's id, or None when none is free. One statement. On PostgreSQL, places that other
+    joiners hold in transactions not yet ended are passed over, not waited for (`SKIP LOCKED`:
+    they are taken, unless that transaction rolls back), and the cohort's row is held against a
+    week close until this transaction ends (`FOR KEY SHARE`, which joiners share): a close under
+    way is waited for, and a cohort it closed meanwhile is passed over. The members' foreign keys
+    would take that lock only at the commit, being checked there."""
+    quote = connection.ops.quote_name
+    seat, cohort = quote(LeagueSeat._meta.db_table), quote(LeagueCohort._meta.db_table)
+    locks = (
+        " FOR UPDATE OF s SKIP LOCKED FOR KEY SHARE OF c"
+        if connection.vendor == "postgresql"
+        else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {seat} WHERE id = (SELECT s.id FROM {seat} s"
+            f" INNER JOIN {cohort} c ON c.id = s.cohort_id"
+            f" WHERE c.league = %s AND c.week_start = %s AND c.closed_at IS NULL"
+            f" ORDER BY c.number, s.id LIMIT 1{locks}) RETURNING cohort_id",
+            [league, connection.ops.adapt_datefield_value(week_start)],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _place_take(*, league: str, week_start: date) -> int | None:
+    """A place in a cohort of `league` and the week: a free one of the first cohort with one, or
+    else the first of a new cohort; its cohort's id. None when the week was closed meanwhile."""
     for _attempt in range(JOIN_ATTEMPTS):
         # Read before looking for a place: a cohort numbered after `last` and committed by the
         # time of the search is then seen by it (unless full), so opening `last + 1` succeeds
@@ -93,20 +127,11 @@ def _place_take(*, league: str, week_start: date) -> LeagueCohort:
         last = LeagueCohort.objects.filter(league=league, week_start=week_start).aggregate(
             last=Max("number")
         )["last"]
-        seat = (
-            LeagueSeat.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                cohort__league=league,
-                cohort__week_start=week_start,
-                cohort__closed_at__isnull=True,
-            )
-            .select_related("cohort")
-            .order_by("cohort__number", "id")
-            .first()
-        )
-        if seat is not None:
-            LeagueSeat.objects.filter(pk=seat.pk).delete()
-            return seat.cohort
+        cohort_id = _free_place_take(league=league, week_start=week_start)
+        if cohort_id is not None:
+            return cohort_id
+        if _week_closed(week_start):
+            return None  # the close began while this award was on its way
         try:
             with transaction.atomic():
                 cohort = LeagueCohort.objects.create(
@@ -115,64 +140,35 @@ def _place_take(*, league: str, week_start: date) -> LeagueCohort:
                 LeagueSeat.objects.bulk_create(
                     [LeagueSeat(cohort=cohort) for _place in range(COHORT_SIZE_MAX - 1)]
                 )
-                return cohort
+                return cohort.pk
         except IntegrityError:
             continue  # another learner opened that cohort: try to join it
     raise RuntimeError(f"No place found in a {league} cohort after {JOIN_ATTEMPTS} attempts.")
-
-
-class _CohortClosed(Exception):
-    pass
-
-
-def _still_open(cohort: LeagueCohort) -> bool:
-    """Whether the cohort is still open, holding its row against a week close until this
-    transaction ends (`FOR KEY SHARE`: joiners do not wait for each other, a close waits for
-    them, and they for a close under way). Its members' foreign keys would take the same lock
-    only at the commit, being checked there."""
-    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT closed_at FROM {connection.ops.quote_name(LeagueCohort._meta.db_table)} "
-            f"WHERE id = %s{lock}",
-            [cohort.pk],
-        )
-        row = cursor.fetchone()
-    return row is not None and row[0] is None
 
 
 def _join(*, user, week_start: date, amount: int, at: datetime) -> LeagueMember | None:
     """Puts the learner in a cohort; None when the week is already being closed (a late award
     joins nothing). Awards of one learner run one at a time here (see `_weekly_total_raise`), so
     the member's unique key is a safety net that never fires."""
-    if (
-        week_start < week_of(timezone.now())
-        and LeagueCohort.objects.filter(week_start=week_start, closed_at__isnull=False).exists()
-    ):
+    if _week_closed(week_start):
         return None
     league = LearnerLeague.objects.filter(user=user).values_list("league", flat=True).first()
     if league is None:
         LearnerLeague.objects.bulk_create([LearnerLeague(user=user)], ignore_conflicts=True)
         league = LearnerLeague._meta.get_field("league").default
     league = league_moved(league, _pending_moves(user=user, week_start=week_start))
-    try:
-        with transaction.atomic():
-            cohort = _place_take(league=league, week_start=week_start)
-            # A close that ran while the place was being found (a late award, in the minutes
-            # after Monday 00:00) has ranked the cohort without this learner: give it back.
-            if not _still_open(cohort):
-                raise _CohortClosed
-            return LeagueMember.objects.create(
-                cohort=cohort,
-                user=user,
-                week_start=week_start,
-                league=cohort.league,
-                xp=amount,
-                reached_at=at,
-                joined_at=at,
-            )
-    except _CohortClosed:
+    cohort_id = _place_take(league=league, week_start=week_start)
+    if cohort_id is None:
         return None
+    return LeagueMember.objects.create(
+        cohort_id=cohort_id,
+        user=user,
+        week_start=week_start,
+        league=league,
+        xp=amount,
+        reached_at=at,
+        joined_at=at,
+    )
 
 
 def members_leave(*, user_ids: list[int]) -> None:
