@@ -196,7 +196,7 @@ class LeagueCohort(models.Model):
 class LeagueSeat(models.Model):
     """A place not taken yet in an open cohort: a cohort is opened with COHORT_SIZE_MAX of them
     (less the one its opener takes), and a learner joins by deleting one, locked with
-    `FOR UPDATE SKIP LOCKED` (`membership._place_take`). Learners joining at once so take
+    `FOR UPDATE SKIP LOCKED` (`membership._free_place_take`). Learners joining at once so take
     different places without waiting for each other's transactions to end, and a cohort holds
     at most as many members as it had places. A counter on the cohort's row, raised under its
     lock, made each joiner wait for the whole transaction of every joiner before it: the lesson

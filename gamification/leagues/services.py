@@ -135,9 +135,9 @@ def league_week_close(*, at: datetime) -> dict[str, Any]:
                 summary[name] += closed[name]
     # The places closed cohorts left free will never be taken: gone, in a statement of its own,
     # which also sweeps what an interrupted run left. Inside a close's transaction it would
-    # deadlock with a learner holding a place while waiting for that close (`membership._join`
-    # gives the place back on finding the cohort closed), which is why this job must not run
-    # inside an outer transaction.
+    # deadlock with a joiner that has locked a place and waits for that close to let go of the
+    # cohort (`membership._free_place_take`, which then passes the closed cohort over), which is
+    # why this job must not run inside an outer transaction.
     LeagueSeat.objects.filter(cohort__closed_at__isnull=False).delete()
     summary["ranking_rebuilt"] = ranking_rebuild(week_start=week_of(timezone.now()))
     return summary

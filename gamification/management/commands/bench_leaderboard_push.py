@@ -31,11 +31,7 @@ from django.utils import timezone
 
 from config.realtime import group_send_wait
 from gamification.leagues.membership import cohort_group, members_leave, week_of
-from gamification.leagues.models import (
-    COHORT_SIZE_MAX,
-    LeagueMember,
-    WeeklyXp,
-)
+from gamification.leagues.models import COHORT_SIZE_MAX, LeagueMember, WeeklyXp
 from gamification.management.leaderboard_listener import WAIT_SECONDS, clock, listen
 from gamification.services import xp_award
 
