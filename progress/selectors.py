@@ -22,6 +22,7 @@ from django.utils import timezone
 from config.api.errors import NotFound
 from config.sql import BIGINT_MAX, Select, column, fields_in_order, instance_from_row, table
 from config.timeutils import iso
+from config.transactions import asynchronous_commit_column
 from courses.error_codes import CoursesErrorCode
 from courses.models import Course, CourseStatus, Exercise, Lesson
 from gamification.models import Hearts
@@ -237,18 +238,31 @@ def lesson_for_session_get(*, lesson_id: int) -> Lesson:
 
 
 def lesson_session_get(
-    *, user, session_id: int, for_update: bool = False, with_lesson: bool = True
+    *,
+    user,
+    session_id: int,
+    for_update: bool = False,
+    with_lesson: bool = True,
+    commit_asynchronously: bool = False,
 ) -> LessonSession:
     """The learner's own session (someone else's is 404, as if it did not exist), with its
     lesson's place in the course unless `with_lesson` is False (an answer needs only the
-    session's own snapshot)."""
+    session's own snapshot).
+
+    With `commit_asynchronously` (the session alone, as the first statement of a transaction
+    the caller opened), the same statement also makes that transaction's commit not wait for
+    the disk (config.transactions): an answer starts with this read, so the setting costs no
+    round trip of its own."""
+    if commit_asynchronously and with_lesson:
+        raise ValueError("commit_asynchronously reads the session alone (with_lesson=False).")
     if not 0 < session_id <= BIGINT_MAX:  # no such row, and SQLite's driver would overflow
         raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
     if not with_lesson:
-        row = _session_select(for_update).one([session_id, user.pk])
+        setting = asynchronous_commit_column() if commit_asynchronously else None
+        row = _session_select(for_update, setting).one([session_id, user.pk])
         if row is None:
             raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
-        return instance_from_row(LessonSession, row)
+        return instance_from_row(LessonSession, row[: len(LessonSession._meta.concrete_fields)])
     sessions: QuerySet[LessonSession] = LessonSession.objects.filter(id=session_id, user=user)
     if for_update:
         # Lock the session alone: answers and completions of one session take turns.
@@ -260,16 +274,18 @@ def lesson_session_get(
 
 
 @cache
-def _session_select(for_update: bool) -> Select:
+def _session_select(for_update: bool, setting: str | None = None) -> Select:
     """A learner's session by id, the row alone, locked when `for_update` (answers and
-    completions of one session take turns); written out, as every answer reads it."""
+    completions of one session take turns), and `setting` (a column with a side effect on the
+    transaction) after its fields; written out, as every answer reads it."""
     fields = LessonSession._meta.concrete_fields
+    columns = [column(LessonSession, field.name, alias="s") for field in fields]
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
     return Select(
-        f"SELECT {', '.join(column(LessonSession, field.name, alias='s') for field in fields)}"
+        f"SELECT {', '.join(columns + ([setting] if setting else []))}"
         f" FROM {table(LessonSession)} s WHERE {column(LessonSession, 'id', alias='s')} = %s"
         f" AND {column(LessonSession, 'user', alias='s')} = %s{lock}",
-        fields,
+        [*fields, *([None] if setting else [])],
     )
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, Forbidden
 from config.sql import Insert
+from config.transactions import transaction_opened_here
 from courses.models import Course, Exercise, ExerciseOption, Lesson, Word
 from exercises.error_codes import ExercisesErrorCode
 from exercises.grading import AnswerKey, ExerciseType, InvalidAnswer, grade
@@ -278,9 +279,17 @@ def session_answer_submit(
     others until one is right, which is what completing the session needs.
     """
     now = now or timezone.now()
+    # A lost answer is answered again, and the completion that rewards the session commits
+    # durably, flushing every answer before it: an answer's commit need not wait for the disk
+    # (config.transactions says what that risks), unless a caller's transaction holds it.
+    asynchronously = transaction_opened_here()
     with transaction.atomic():
         session = lesson_session_get(
-            user=user, session_id=session_id, for_update=True, with_lesson=False
+            user=user,
+            session_id=session_id,
+            for_update=True,
+            with_lesson=False,
+            commit_asynchronously=asynchronously,
         )
         if client_id is not None:
             earlier = SessionAnswer.objects.filter(session=session, client_id=client_id).first()
