@@ -6,8 +6,9 @@ writer flushes it a moment later (within three times `wal_writer_delay`, 600 ms 
 PostgreSQL's manual ("Asynchronous Commit") says what that risks: should the database server
 crash in that window, the transaction is lost whole, as if it had rolled back; it is never
 half-applied, and the database is never corrupted. The WAL is written in order, so any later
-commit that waits for the disk (every ordinary transaction) flushes every earlier asynchronous
-one with it.
+commit that waits for the disk (every ordinary transaction that writes) flushes every earlier
+asynchronous one with it. The window is nominal: a disk that stalls holds the WAL writer back,
+and a restart of PostgreSQL after it failed is a crash too.
 
 So it suits only a write that a learner can simply make again and that nothing durable depends on
 until an ordinary commit comes after it. An answer within an unfinished lesson session is one:
@@ -15,11 +16,10 @@ the session's completion, which awards XP, gems and the streak, commits as usual
 every earlier answer to disk with it. Gems, purchases, XP and anything a learner paid for never
 use it.
 
-On an answer the flush was the largest single cost left (`manage.py bench_serving`, README
-"Benchmarks"): about a fifth of PostgreSQL's CPU per answer, and while a thread waits for it the
-interpreter passes to another request and back. The setting is a column of the transaction's
-first statement rather than a statement of its own: a `SET LOCAL` round trip cost about half of
-what the flush saved.
+On an answer the wait for the flush was the largest single cost left (README, "Benchmarks"):
+while a thread waits for the disk, the interpreter passes to another request and back. The
+setting is a column of the transaction's first statement rather than a statement of its own: a
+`SET LOCAL` round trip cost about half of what not waiting saved.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -43,4 +43,6 @@ def asynchronous_commit_column() -> str | None:
 def transaction_opened_here() -> bool:
     """Whether a `transaction.atomic()` entered now opens a transaction rather than a savepoint
     within someone else's."""
-    return not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    connection = connections[DEFAULT_DB_ALIAS]
+    # Autocommit turned off by hand is a transaction atomic() would join, not open.
+    return not connection.in_atomic_block and connection.get_autocommit()

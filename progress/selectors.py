@@ -237,32 +237,10 @@ def lesson_for_session_get(*, lesson_id: int) -> Lesson:
     return lesson
 
 
-def lesson_session_get(
-    *,
-    user,
-    session_id: int,
-    for_update: bool = False,
-    with_lesson: bool = True,
-    commit_asynchronously: bool = False,
-) -> LessonSession:
+def lesson_session_get(*, user, session_id: int, for_update: bool = False) -> LessonSession:
     """The learner's own session (someone else's is 404, as if it did not exist), with its
-    lesson's place in the course unless `with_lesson` is False (an answer needs only the
-    session's own snapshot).
-
-    With `commit_asynchronously` (the session alone, as the first statement of a transaction
-    the caller opened), the same statement also makes that transaction's commit not wait for
-    the disk (config.transactions): an answer starts with this read, so the setting costs no
-    round trip of its own."""
-    if commit_asynchronously and with_lesson:
-        raise ValueError("commit_asynchronously reads the session alone (with_lesson=False).")
-    if not 0 < session_id <= BIGINT_MAX:  # no such row, and SQLite's driver would overflow
-        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
-    if not with_lesson:
-        setting = asynchronous_commit_column() if commit_asynchronously else None
-        row = _session_select(for_update, setting).one([session_id, user.pk])
-        if row is None:
-            raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
-        return instance_from_row(LessonSession, row[: len(LessonSession._meta.concrete_fields)])
+    lesson's place in the course."""
+    _session_id_check(session_id)
     sessions: QuerySet[LessonSession] = LessonSession.objects.filter(id=session_id, user=user)
     if for_update:
         # Lock the session alone: answers and completions of one session take turns.
@@ -273,14 +251,37 @@ def lesson_session_get(
     return session
 
 
+def lesson_session_lock_for_answer(
+    *, user, session_id: int, commit_asynchronously: bool = False
+) -> LessonSession:
+    """The learner's own session, the row alone (an answer needs only its snapshot), locked:
+    answers and completions of one session take turns. Someone else's is 404.
+
+    With `commit_asynchronously`, for a transaction the caller opened and of which this is the
+    first statement, the same statement also makes the transaction's commit not wait for the
+    disk (config.transactions): an answer starts with this read, so the setting costs no round
+    trip of its own."""
+    _session_id_check(session_id)
+    row = _answer_session_select(commit_asynchronously).one([session_id, user.pk])
+    if row is None:
+        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+    return instance_from_row(LessonSession, row[: len(LessonSession._meta.concrete_fields)])
+
+
+def _session_id_check(session_id: int) -> None:
+    if not 0 < session_id <= BIGINT_MAX:  # no such row, and SQLite's driver would overflow
+        raise NotFound("No such session.", code=ProgressErrorCode.SESSION_NOT_FOUND)
+
+
 @cache
-def _session_select(for_update: bool, setting: str | None = None) -> Select:
-    """A learner's session by id, the row alone, locked when `for_update` (answers and
-    completions of one session take turns), and `setting` (a column with a side effect on the
-    transaction) after its fields; written out, as every answer reads it."""
+def _answer_session_select(commit_asynchronously: bool) -> Select:
+    """A learner's session by id, the row alone, locked, and with `commit_asynchronously` the
+    setting's column after the session's fields (none on SQLite); written out, as every answer
+    reads it."""
     fields = LessonSession._meta.concrete_fields
     columns = [column(LessonSession, field.name, alias="s") for field in fields]
-    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    setting = asynchronous_commit_column() if commit_asynchronously else None
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return Select(
         f"SELECT {', '.join(columns + ([setting] if setting else []))}"
         f" FROM {table(LessonSession)} s WHERE {column(LessonSession, 'id', alias='s')} = %s"

@@ -57,6 +57,7 @@ from progress.selectors import (
     is_enrolled,
     lesson_next,
     lesson_session_get,
+    lesson_session_lock_for_answer,
     lesson_status_for,
     lesson_to_practise_get,
     session_answers_and_hearts,
@@ -284,12 +285,8 @@ def session_answer_submit(
     # (config.transactions says what that risks), unless a caller's transaction holds it.
     asynchronously = transaction_opened_here()
     with transaction.atomic():
-        session = lesson_session_get(
-            user=user,
-            session_id=session_id,
-            for_update=True,
-            with_lesson=False,
-            commit_asynchronously=asynchronously,
+        session = lesson_session_lock_for_answer(
+            user=user, session_id=session_id, commit_asynchronously=asynchronously
         )
         if client_id is not None:
             earlier = SessionAnswer.objects.filter(session=session, client_id=client_id).first()

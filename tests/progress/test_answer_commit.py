@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, transaction
 
 from config.sql import table
+from config.transactions import transaction_opened_here
 from courses.models import Exercise
 from progress.models import SessionAnswer
-from progress.selectors import lesson_session_get
 from progress.services import lesson_session_start, session_answer_submit
 from tests.progress.factories import EnrollmentFactory, right_answer, wrong_answer
 
@@ -46,6 +46,8 @@ def _session(user, lesson):
 @pytest.mark.django_db(transaction=True)
 def test_an_answer_commits_asynchronously_and_the_setting_ends_with_its_transaction(user, lessons):
     session, (first, second, *_rest) = _session(user, lessons[0])
+    durable = _synchronous_commit()
+    assert durable != "off"  # the server's own setting, which every other transaction keeps
 
     with _commit_mode_of_answer_inserts() as seen:
         session_answer_submit(
@@ -59,9 +61,9 @@ def test_an_answer_commits_asynchronously_and_the_setting_ends_with_its_transact
     assert seen == ["off", "off"]
     assert SessionAnswer.objects.filter(session=session).count() == 2
     # SET LOCAL: the connection's next transaction waits for the disk again.
-    assert _synchronous_commit() == "on"
+    assert _synchronous_commit() == durable
     with transaction.atomic():
-        assert _synchronous_commit() == "on"
+        assert _synchronous_commit() == durable
 
 
 @pytest.mark.django_db
@@ -69,21 +71,26 @@ def test_an_answer_inside_a_callers_transaction_leaves_its_commit_alone(user, le
     # The test's own transaction holds the answer, as any caller's would: its other writes may
     # need the disk, so the answer must not change how it commits.
     session, (first, *_rest) = _session(user, lessons[0])
+    durable = _synchronous_commit()
 
     with _commit_mode_of_answer_inserts() as seen:
         session_answer_submit(
             user=user, session_id=session.id, exercise_id=first.id, answer=right_answer(first)
         )
 
-    assert seen == ["on"]
-    assert _synchronous_commit() == "on"
+    assert seen == [durable]
+    assert durable != "off"
 
 
-@pytest.mark.django_db
-def test_the_setting_is_only_offered_on_the_sessions_own_read(user, lessons):
-    session, _exercises = _session(user, lessons[0])
-
-    with pytest.raises(ValueError):
-        lesson_session_get(
-            user=user, session_id=session.id, for_update=True, commit_asynchronously=True
-        )
+@pytest.mark.django_db(transaction=True)
+def test_only_an_atomic_block_that_opens_the_transaction_counts_as_opening_it():
+    assert transaction_opened_here()
+    with transaction.atomic():
+        assert not transaction_opened_here()
+    # Autocommit turned off by hand: atomic() would join that transaction, not open one.
+    transaction.set_autocommit(False)
+    try:
+        assert not transaction_opened_here()
+    finally:
+        transaction.rollback()
+        transaction.set_autocommit(True)
