@@ -32,7 +32,7 @@ from config.benchmarks import emit, figure
 
 LOCUSTFILE = Path(settings.BASE_DIR) / "bench" / "locustfile.py"
 P95_GOAL_MS = 200
-WARM_UP_SECONDS = 5
+WARM_UP_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,12 @@ class Command(BaseCommand):
                 )
                 with Served(serve_argv(), port=port, environment=environment) as served:
                     # A new server's first requests pay for what each process loads and keeps
-                    # once (its first session start took 230 ms, the next ones 20-30 ms): a
-                    # short run first, not counted, so the first probe measures the server.
+                    # once (its first session start took 230 ms, the next ones 20-30 ms; its
+                    # first completions 200-250 ms, the next ones 80-100): a run first, not
+                    # counted, so the first probe measures the server. It lasts long enough for
+                    # its learners to finish a lesson (a dozen requests, each after 0.5-1.5 s
+                    # of thinking): with 5 s it held no completion, and a first probe slowed by
+                    # them alone once failed and ended the search at 10 learners.
                     seconds = min(WARM_UP_SECONDS, options["seconds"])
                     warm = options["users"] or options["start"]
                     self._line(
