@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from config.realtime import group_send_background
+from config.sql import column, quote, table
 from gamification.leagues.models import (
     COHORT_SIZE_MAX,
     LeagueCohort,
@@ -97,8 +98,7 @@ def _free_place_take(*, league: str, week_start: date) -> int | None:
     week close until this transaction ends (`FOR KEY SHARE`, which joiners share): a close under
     way is waited for, and a cohort it closed meanwhile is passed over. The members' foreign keys
     would take that lock only at the commit, being checked there."""
-    quote = connection.ops.quote_name
-    seat, cohort = quote(LeagueSeat._meta.db_table), quote(LeagueCohort._meta.db_table)
+    seat, cohort = LeagueSeat, LeagueCohort
     locks = (
         " FOR UPDATE OF s SKIP LOCKED FOR KEY SHARE OF c"
         if connection.vendor == "postgresql"
@@ -106,10 +106,15 @@ def _free_place_take(*, league: str, week_start: date) -> int | None:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {seat} WHERE id = (SELECT s.id FROM {seat} s"
-            f" INNER JOIN {cohort} c ON c.id = s.cohort_id"
-            f" WHERE c.league = %s AND c.week_start = %s AND c.closed_at IS NULL"
-            f" ORDER BY c.number, s.id LIMIT 1{locks}) RETURNING cohort_id",
+            f"DELETE FROM {table(seat)} WHERE {quote(seat._meta.pk.column)} ="
+            f" (SELECT {column(seat, 'id', alias='s')} FROM {table(seat)} s"
+            f" INNER JOIN {table(cohort)} c"
+            f" ON {column(cohort, 'id', alias='c')} = {column(seat, 'cohort', alias='s')}"
+            f" WHERE {column(cohort, 'league', alias='c')} = %s"
+            f" AND {column(cohort, 'week_start', alias='c')} = %s"
+            f" AND {column(cohort, 'closed_at', alias='c')} IS NULL"
+            f" ORDER BY {column(cohort, 'number', alias='c')}, {column(seat, 'id', alias='s')}"
+            f" LIMIT 1{locks}) RETURNING {quote(seat._meta.get_field('cohort').column)}",
             [league, connection.ops.adapt_datefield_value(week_start)],
         )
         row = cursor.fetchone()
